@@ -1,0 +1,258 @@
+"""Command line: argparse -> Options, wiring of the pieces, exit codes. No legal logic here.
+
+Imports of anything heavier than the standard library happen inside the command functions so
+that ``aiact-lint check`` on one manifest starts fast enough for a pre-commit hook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from typing import Any, Callable, Sequence
+
+from aiact_lint import LAW_VERSION, __version__
+from aiact_lint.options import FAIL_LEVELS, POLICIES, Options
+
+FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "gitlab", "auto")
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aiact-lint",
+        description=(
+            "Check AI systems declared in aiact.yaml against the EU AI Act "
+            f"({LAW_VERSION})."
+        ),
+        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.",
+    )
+    parser.add_argument("--version", action="version", version=f"aiact-lint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check manifests (default: every aiact.yaml here)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="manifests or folders")
+    check.add_argument("--format", dest="output_format", choices=FORMATS, default=None,
+                       help="output format (default: text; github when GITHUB_ACTIONS=true)")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                       help="apply the law as at this date (default: today)")
+    check.add_argument("--modification-policy", choices=POLICIES, dest="policy",
+                       help="who provides a modified GPAI model (default: commission_one_third)")
+    check.add_argument("--fail-on", choices=FAIL_LEVELS,
+                       help="lowest severity that fails the run (default: error)")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="text format: findings and the summary only")
+    colour = check.add_mutually_exclusive_group()
+    colour.add_argument("--color", dest="color", action="store_true", default=None,
+                        help="colour the text output even when not on a terminal")
+    colour.add_argument("--no-color", dest="color", action="store_false",
+                        help="never colour the text output")
+    check.set_defaults(func=cmd_check)
+
+    rules = commands.add_parser("rules", help="list the rule catalogue")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(func=cmd_rules)
+
+    explain = commands.add_parser("explain", help="explain one rule: what, why, example, fix")
+    explain.add_argument("rule", metavar="RULE", help="a rule code (AIA301) or name")
+    explain.set_defaults(func=cmd_explain)
+
+    schema = commands.add_parser("schema", help="print the manifest JSON Schema")
+    schema.set_defaults(func=cmd_schema)
+    return parser
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    options = Options(paths=list(args.paths))
+    if args.as_of is not None:
+        options.as_of = args.as_of
+    if args.policy is not None:
+        options.policy = args.policy
+    if args.fail_on is not None:
+        options.fail_on = args.fail_on
+    fmt = args.output_format or "auto"
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    options.output_format = fmt
+    options.output = args.output
+    options.quiet = args.quiet
+    options.color = args.color
+    return options
+
+
+def _use_colour(options: Options) -> bool:
+    if options.color is not None:
+        return options.color
+    if options.output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def render(document: dict[str, Any], options: Options) -> str:
+    fmt = options.output_format
+    if fmt == "json":
+        from aiact_lint.report import json_doc
+
+        return json_doc.render(document)
+    if fmt == "text":
+        from aiact_lint.report import text
+
+        return text.render(document, colour=_use_colour(options), quiet=options.quiet)
+    raise UsageError(f"--format {fmt} is not available in this version")
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (exit code 2)."""
+
+
+def emit(text: str, output: str | None) -> None:
+    if output:
+        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from aiact_lint.result import to_document
+    from aiact_lint.runner import run_check
+
+    options = options_from(args)
+    result = run_check(options)
+    emit(render(to_document(result), options), options.output)
+    return result.exit_code()
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from aiact_lint.catalogue import rules
+
+    catalogue = rules()
+    if args.format == "json":
+        import json
+
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "title": r.title,
+                "severity": r.severity,
+                "articles": list(r.articles),
+                "input_error": r.input_error,
+                "verified": r.verified,
+            }
+            for r in catalogue.values()
+        ]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    rows = [("CODE", "NAME", "SEVERITY", "ARTICLES", "TITLE")]
+    rows += [
+        (r.code, r.name, r.severity, r.article or "-", r.title) for r in catalogue.values()
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        sys.stdout.write(
+            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] + "\n"
+        )
+    sys.stdout.write(f"\n{len(catalogue)} rules; `aiact-lint explain CODE` for details.\n")
+    return 0
+
+
+def explain_text(code: str) -> str | None:
+    from aiact_lint.catalogue import resolve
+
+    rule = resolve(code)
+    if rule is None:
+        return None
+    parts = [
+        f"{rule.code} ({rule.name}): {rule.title}",
+        f"Default severity: {rule.severity}"
+        + ("; an input error (exit code 2)" if rule.input_error else ""),
+        "",
+        "## What it does",
+        rule.what,
+        "",
+        "## Why",
+        rule.why,
+        "",
+        "## Example",
+        "\n".join("    " + line for line in rule.example.splitlines()),
+        "",
+        "## Fix",
+        rule.fix,
+        "",
+        "## References",
+    ]
+    if rule.articles:
+        parts.append(f"- {rule.article} — {LAW_VERSION}")
+    else:
+        parts.append("- Not a legal rule: it protects the manifest format the other rules read.")
+    parts.extend(f"- {reference}" for reference in rule.references)
+    if not rule.verified:
+        parts.append(
+            "- UNVERIFIED: part of this rule rests on a provision whose amended text has not been "
+            "checked against EUR-Lex; treat its findings as a prompt to verify, not settled law."
+        )
+    return "\n".join(parts) + "\n"
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    text = explain_text(args.rule)
+    if text is None:
+        from difflib import get_close_matches
+
+        from aiact_lint.catalogue import rules
+
+        names = list(rules()) + [r.name for r in rules().values()]
+        close = get_close_matches(args.rule.upper(), names, n=1) or get_close_matches(
+            args.rule.lower(), names, n=1
+        )
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise UsageError(f"unknown rule {args.rule!r}{hint}; `aiact-lint rules` lists them")
+    sys.stdout.write(text)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from aiact_lint.manifest import SCHEMA_FILE
+
+    sys.stdout.write(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return func(args)
+    except UsageError as error:
+        sys.stderr.write(f"aiact-lint: error: {error}\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("aiact-lint: interrupted\n")
+        return 2
+    except OSError as error:
+        sys.stderr.write(f"aiact-lint: error: {error}\n")
+        return 2
+    except Exception as error:  # a bug in aiact-lint: say so plainly, never a bare traceback
+        if os.environ.get("AIACT_LINT_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"aiact-lint: internal error: {type(error).__name__}: {error}\n"
+            "Please report it; set AIACT_LINT_DEBUG=1 to see the traceback.\n"
+        )
+        return 2

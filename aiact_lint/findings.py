@@ -1,0 +1,46 @@
+"""The one record every check produces: flat, immutable, ordered for stable output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional, Tuple
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+# (line, column, end_line, end_column), 1-based; end_column is the column after the last char.
+Span = Tuple[int, int, int, int]
+NO_SPAN: Span = (1, 1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place. Severity is stamped from the catalogue, never chosen by a rule."""
+
+    rule: str
+    severity: str
+    message: str
+    article: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fix: str
+    waived: bool = False
+    waiver_reason: Optional[str] = None
+    # A short, location-independent identity (e.g. the manifest key or the model id) that lets
+    # baselines and SARIF fingerprints survive line shifts.
+    subject: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.rule, self.message)
+
+    def with_(self, **changes: object) -> Finding:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Deterministic order: path, line, column, rule (the output contract)."""
+    return sorted(set(findings), key=lambda f: f.sort_key)

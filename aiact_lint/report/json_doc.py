@@ -1,0 +1,10 @@
+"""The JSON contract (shared/spec/output.md): one document on stdout, stable key order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,93 @@
+"""Human output, ruff style: ``path:line:col: CODE severity  message [article]`` and a fix line."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aiact_lint import LAW_VERSION
+
+COLOURS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2"}
+
+
+def _paint(text: str, colour: str, enabled: bool) -> str:
+    return f"\x1b[{COLOURS[colour]}m{text}\x1b[0m" if enabled else text
+
+
+def clean(text: str) -> str:
+    """Neutralise control characters (ANSI escapes, newlines) that data could smuggle in."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else "?"
+        for ch in text
+    )
+
+
+def _display(path: str) -> str:
+    if os.path.isabs(path):
+        try:
+            return os.path.relpath(path)
+        except ValueError:
+            return path
+    return path
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render(document: dict[str, Any], *, colour: bool = False, quiet: bool = False) -> str:
+    lines: list[str] = []
+    waived = []
+    for finding in document["findings"]:
+        if finding["waived"]:
+            waived.append(finding)
+            continue
+        location = f"{clean(_display(finding['path']))}:{finding['line']}:{finding['column']}:"
+        severity = finding["severity"]
+        head = (
+            f"{_paint(location, 'bold', colour)} {_paint(finding['rule'], severity, colour)} "
+            f"{severity:<7} {clean(finding['message'])}"
+        )
+        if finding["article"]:
+            head += f" [{clean(finding['article'])}]"
+        lines.append(head)
+        if not quiet and finding["fix"]:
+            lines.append(_paint(f"  fix: {clean(finding['fix'])}", "dim", colour))
+    if waived and not quiet:
+        lines.append("")
+        lines.append(f"Waived ({len(waived)}):")
+        for finding in waived:
+            lines.append(
+                f"  {clean(_display(finding['path']))}:{finding['line']}:{finding['column']}: "
+                f"{finding['rule']} {clean(finding['message'])} — waived: "
+                f"{clean(finding.get('waiver_reason') or '')}"
+            )
+    if not quiet:
+        if lines:
+            lines.append("")
+        for system in document["systems"]:
+            if system["risk"] is None:
+                continue
+            routes = ", ".join(system["routes"]) or "no route"
+            roles = ", ".join(system["roles"]) or "no role"
+            lines.append(
+                f"{clean(_display(system['manifest']))}: {clean(system['name'] or '?')} — "
+                f"risk {system['risk']} ({routes}); roles: {roles}"
+            )
+    summary = document["summary"]
+    problems = summary["error"] + summary["warning"] + summary["info"]
+    counts = (
+        f"{_plural(summary['error'], 'error')}, {_plural(summary['warning'], 'warning')}, "
+        f"{summary['info']} info"
+    )
+    if summary["waived"]:
+        counts += f", {summary['waived']} waived"
+    manifests = _plural(summary["systems"], "manifest")
+    if problems:
+        text = f"Found {_plural(problems, 'problem')} ({counts}) in {manifests}"
+    else:
+        text = f"All checks passed: {manifests}, no problems"
+        if summary["waived"]:
+            text += f" ({summary['waived']} waived)"
+    lines.append(f"{text}; as of {document['as_of']} under {LAW_VERSION}.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,112 @@
+"""The outcome of a check: per system its determination, obligations and findings.
+
+Every output format renders the same document (``to_document``), the JSON contract of
+``shared/spec/output.md``; renderers never decide anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from aiact_lint import __version__
+from aiact_lint.catalogue import get
+from aiact_lint.findings import SEVERITY_RANK, Finding, sort_findings
+from aiact_lint.options import Options
+
+
+@dataclass
+class SystemResult:
+    manifest: str
+    name: Optional[str]
+    in_scope: Optional[bool] = None
+    roles: list[str] = field(default_factory=list)
+    risk: Optional[str] = None
+    routes: list[str] = field(default_factory=list)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    obligations: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    options: Options
+    systems: list[SystemResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # every finding, systems' included
+
+    @property
+    def input_error(self) -> bool:
+        return any(get(f.rule).input_error and not f.waived for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
+        for finding in self.findings:
+            if finding.waived:
+                counts["waived"] += 1
+            else:
+                counts[finding.severity] += 1
+        return counts
+
+    def exit_code(self) -> int:
+        if self.input_error:
+            return 2
+        if self.options.fail_on == "never":
+            return 0
+        floor = SEVERITY_RANK[self.options.fail_on]
+        failing = any(
+            not f.waived and SEVERITY_RANK[f.severity] >= floor for f in self.findings
+        )
+        return 1 if failing else 0
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    rule = get(finding.rule)
+    data: dict[str, Any] = {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "title": rule.title,
+        "message": finding.message,
+        "article": finding.article,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "fix": finding.fix,
+        "waived": finding.waived,
+    }
+    if finding.waived:
+        data["waiver_reason"] = finding.waiver_reason
+    return data
+
+
+def to_document(result: CheckResult) -> dict[str, Any]:
+    """The JSON contract (version 1). Keys are fixed; order is deterministic."""
+    systems = []
+    for system in sorted(result.systems, key=lambda s: s.manifest):
+        systems.append(
+            {
+                "manifest": system.manifest,
+                "name": system.name,
+                "in_scope": system.in_scope,
+                "roles": system.roles,
+                "risk": system.risk,
+                "routes": system.routes,
+                "models": system.models,
+                "obligations": system.obligations,
+                "reasons": system.reasons,
+                "findings": [finding_dict(f) for f in sort_findings(system.findings)],
+            }
+        )
+    counts = result.counts()
+    return {
+        "version": 1,
+        "tool": {"name": "aiact-lint", "version": __version__},
+        "law": "Regulation (EU) 2024/1689 as amended by Regulation (EU) 2026/1744",
+        "as_of": result.options.as_of.isoformat(),
+        "policy": {"modification": result.options.policy},
+        "systems": systems,
+        "findings": [finding_dict(f) for f in sort_findings(result.findings)],
+        "summary": {"systems": len(result.systems), **counts},
+    }
