@@ -7,7 +7,7 @@ Codes are stable and never reused. The catalogue is split into files by concern
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from aiact_lint.findings import Finding
@@ -55,7 +55,7 @@ def _rule(entry: dict[str, Any]) -> Rule:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules() -> dict[str, Rule]:
     """All rules by code, in code order."""
     merged: dict[str, Rule] = {}

@@ -22,15 +22,16 @@ def _date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date of the form YYYY-MM-DD"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aiact-lint",
         description=(
-            "Check AI systems declared in aiact.yaml against the EU AI Act "
-            f"({LAW_VERSION})."
+            f"Check AI systems declared in aiact.yaml against the EU AI Act ({LAW_VERSION})."
         ),
         epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.",
     )
@@ -39,22 +40,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check manifests (default: every aiact.yaml here)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="manifests or folders")
-    check.add_argument("--format", dest="output_format", choices=FORMATS, default=None,
-                       help="output format (default: text; github when GITHUB_ACTIONS=true)")
+    check.add_argument(
+        "--format",
+        dest="output_format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: text; github when GITHUB_ACTIONS=true)",
+    )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                       help="apply the law as at this date (default: today)")
-    check.add_argument("--modification-policy", choices=POLICIES, dest="policy",
-                       help="who provides a modified GPAI model (default: commission_one_third)")
-    check.add_argument("--fail-on", choices=FAIL_LEVELS,
-                       help="lowest severity that fails the run (default: error)")
-    check.add_argument("--quiet", "-q", action="store_true",
-                       help="text format: findings and the summary only")
+    check.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="apply the law as at this date (default: today)",
+    )
+    check.add_argument(
+        "--modification-policy",
+        choices=POLICIES,
+        dest="policy",
+        help="who provides a modified GPAI model (default: commission_one_third)",
+    )
+    check.add_argument(
+        "--fail-on", choices=FAIL_LEVELS, help="lowest severity that fails the run (default: error)"
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="text format: findings and the summary only"
+    )
     colour = check.add_mutually_exclusive_group()
-    colour.add_argument("--color", dest="color", action="store_true", default=None,
-                        help="colour the text output even when not on a terminal")
-    colour.add_argument("--no-color", dest="color", action="store_false",
-                        help="never colour the text output")
+    colour.add_argument(
+        "--color",
+        dest="color",
+        action="store_true",
+        default=None,
+        help="colour the text output even when not on a terminal",
+    )
+    colour.add_argument(
+        "--no-color", dest="color", action="store_false", help="never colour the text output"
+    )
     check.set_defaults(func=cmd_check)
 
     rules = commands.add_parser("rules", help="list the rule catalogue")
@@ -97,16 +119,13 @@ def _use_colour(options: Options) -> bool:
 
 
 def render(document: dict[str, Any], options: Options) -> str:
-    fmt = options.output_format
-    if fmt == "json":
-        from aiact_lint.report import json_doc
+    from aiact_lint.report import RENDERERS, RenderContext
+    from aiact_lint.report import render as render_format
 
-        return json_doc.render(document)
-    if fmt == "text":
-        from aiact_lint.report import text
-
-        return text.render(document, colour=_use_colour(options), quiet=options.quiet)
-    raise UsageError(f"--format {fmt} is not available in this version")
+    if options.output_format not in RENDERERS:
+        raise UsageError(f"--format {options.output_format} is not available in this version")
+    context = RenderContext(colour=_use_colour(options), quiet=options.quiet)
+    return render_format(options.output_format, document, context)
 
 
 class UsageError(Exception):
@@ -154,13 +173,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
     rows = [("CODE", "NAME", "SEVERITY", "ARTICLES", "TITLE")]
-    rows += [
-        (r.code, r.name, r.severity, r.article or "-", r.title) for r in catalogue.values()
-    ]
+    rows += [(r.code, r.name, r.severity, r.article or "-", r.title) for r in catalogue.values()]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         sys.stdout.write(
-            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] + "\n"
+            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4]))
+            + "  "
+            + row[4]
+            + "\n"
         )
     sys.stdout.write(f"\n{len(catalogue)} rules; `aiact-lint explain CODE` for details.\n")
     return 0

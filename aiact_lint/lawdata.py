@@ -9,7 +9,7 @@ identical) and this module reads that JSON once.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ LAW_DIR = Path(__file__).resolve().parent / "law"
 COMPILED = LAW_DIR / "compiled.json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _all() -> dict[str, Any]:
     with COMPILED.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)

@@ -9,7 +9,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -58,9 +58,9 @@ class Manifest:
     def get(self, *path: str | int, default: Any = None) -> Any:
         node: Any = self.data
         for key in path:
-            if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
-                node = node[key]
-            elif isinstance(key, str) and isinstance(node, dict) and key in node:
+            in_list = isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node)
+            in_map = isinstance(key, str) and isinstance(node, dict) and key in node
+            if in_list or in_map:
                 node = node[key]
             else:
                 return default
@@ -219,7 +219,7 @@ def _read_text(manifest: Manifest) -> str | None:
 # --- schema validation -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema() -> dict[str, Any]:
     with SCHEMA_FILE.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
@@ -230,8 +230,9 @@ def validate(manifest: Manifest) -> list[Finding]:
     """Fast path: the generated validator. Only when it fails, jsonschema explains every error."""
     from aiact_lint.schema import _validator
 
+    fast_validate: Any = _validator.validate
     try:
-        _validator.validate(manifest.data)
+        fast_validate(manifest.data)
     except _validator.JsonSchemaValueException:
         pass
     else:

@@ -54,9 +54,7 @@ class CheckResult:
         if self.options.fail_on == "never":
             return 0
         floor = SEVERITY_RANK[self.options.fail_on]
-        failing = any(
-            not f.waived and SEVERITY_RANK[f.severity] >= floor for f in self.findings
-        )
+        failing = any(not f.waived and SEVERITY_RANK[f.severity] >= floor for f in self.findings)
         return 1 if failing else 0
 
 

@@ -61,7 +61,7 @@ def explain(manifest: Manifest, schema: dict[str, Any]) -> list[Finding]:
             findings.setdefault(key, finding)
     # One finding per node: a type error hides the enum/format errors of the same value.
     by_node: dict[str, Finding] = {}
-    rank = {"AIA103": 0, "AIA101": 1, "AIA102": 1, "AIA106": 1, "AIA104": 2, "AIA105": 3}
+    rank = {"AIA106": -1, "AIA103": 0, "AIA101": 1, "AIA102": 1, "AIA104": 2, "AIA105": 3}
     for finding in findings.values():
         node = finding.subject
         kept = by_node.get(node)
@@ -76,9 +76,7 @@ def _translate(manifest: Manifest, error: Any, at: PathKey) -> list[Finding]:
     if kind == "additionalProperties":
         instance = error.instance if isinstance(error.instance, dict) else {}
         known = sorted(error.schema.get("properties", {}))
-        extra = [
-            key for key in instance if key not in known and not str(key).startswith("x-")
-        ]
+        extra = [key for key in instance if key not in known and not str(key).startswith("x-")]
         where = f"in {name}" if at else "at the top level"
         return [
             manifest.finding(
@@ -105,7 +103,8 @@ def _translate(manifest: Manifest, error: Any, at: PathKey) -> list[Finding]:
             manifest.finding(
                 "AIA103",
                 at,
-                f"{name}: expected {_expected(error.validator_value)}, got {_describe(error.instance)}",
+                f"{name}: expected {_expected(error.validator_value)}, "
+                f"got {_describe(error.instance)}",
                 value=True,
                 subject=name,
             )
@@ -145,7 +144,7 @@ def _translate(manifest: Manifest, error: Any, at: PathKey) -> list[Finding]:
         "const": f"{name}: must be {error.validator_value!r}",
     }
     message = messages.get(kind, f"{name}: {error.message}")
-    if kind == "pattern" and name.endswith("expires") or "date" in str(error.validator_value):
+    if (kind == "pattern" and name.endswith("expires")) or "date" in str(error.validator_value):
         message = f'{name}: "{error.instance}" is not a date of the form YYYY-MM-DD'
     if kind == "pattern" and "AIA" in str(error.validator_value):
         message = f'{name}: "{error.instance}" is not a rule code like AIA301'

@@ -133,14 +133,16 @@ def load(text: str) -> Located:
         if parent[0] == "seq":
             index = len(parent[1])
             parent[1].append(value)
-            located.values[(*parent[2], index)] = span
+            located.values[parent[2] + (index,)] = span
         elif parent[3] is None:
             key = value
             if isinstance(key, (dict, list)):
                 raise YamlProblem("AIA005", "mapping keys must be plain scalars", span)
-            key_text = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+            key_text = (
+                "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+            )
             if key_text in parent[1]:
-                first = located.keys[(*parent[2], key_text)]
+                first = located.keys[parent[2] + (key_text,)]
                 raise YamlProblem(
                     "AIA002",
                     f'duplicate key "{key_text}" (first defined at line {first[0]}, '
@@ -153,8 +155,8 @@ def load(text: str) -> Located:
         else:
             key_text = parent[3]
             parent[1][key_text] = value
-            located.keys[(*parent[2], key_text)] = parent[4]
-            located.values[(*parent[2], key_text)] = span
+            located.keys[parent[2] + (key_text,)] = parent[4]
+            located.values[parent[2] + (key_text,)] = span
             parent[3] = None
         parent[5] += size
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from aiact_lint.report import RenderContext
 
-def render(document: dict[str, Any]) -> str:
+
+def render(document: dict[str, Any], context: RenderContext) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from aiact_lint import LAW_VERSION
+from aiact_lint.report import RenderContext
 
 COLOURS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2"}
 
@@ -35,7 +36,8 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render(document: dict[str, Any], *, colour: bool = False, quiet: bool = False) -> str:
+def render(document: dict[str, Any], context: RenderContext) -> str:
+    colour, quiet = context.colour, context.quiet
     lines: list[str] = []
     waived = []
     for finding in document["findings"]:

@@ -1,0 +1,45 @@
+"""The repository holds itself to what it asks of others: lint, format, types, generated files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_ruff_lint() -> None:
+    result = run(
+        sys.executable, "-m", "ruff", "check", "aiact_lint", "tests", "scripts", "benchmarks"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    result = run(
+        sys.executable,
+        "-m",
+        "ruff",
+        "format",
+        "--check",
+        "aiact_lint",
+        "tests",
+        "scripts",
+        "benchmarks",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_on_the_package() -> None:
+    result = run(sys.executable, "-m", "mypy", "--strict", "aiact_lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_generated_files_are_up_to_date() -> None:
+    """compiled.json and the fast validator are regenerated from their sources, byte for byte."""
+    result = run(sys.executable, "scripts/build_generated.py", "--check")
+    assert result.returncode == 0, result.stderr
