@@ -27,6 +27,16 @@ def _date(value: str) -> datetime.date:
         ) from None
 
 
+def _flop(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number (e.g. 7e9)") from None
+    if not (0 <= number < float("inf")):
+        raise argparse.ArgumentTypeError(f"{value!r} must be a finite, non-negative number")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aiact-lint",
@@ -89,6 +99,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the manifest JSON Schema")
     schema.set_defaults(func=cmd_schema)
+
+    compute = commands.add_parser(
+        "compute", help="explain a training-compute calculation and the GPAI thresholds"
+    )
+    compute.add_argument("--params", type=_flop, metavar="N", help="number of parameters")
+    compute.add_argument("--tokens", type=_flop, metavar="D", help="number of training tokens")
+    compute.add_argument(
+        "--base-flop",
+        type=_flop,
+        metavar="FLOP",
+        help="published training compute of the (base) model",
+    )
+    compute.add_argument(
+        "--modification-flop",
+        type=_flop,
+        metavar="FLOP",
+        help="compute of our modification (fine-tune, continued pre-training...)",
+    )
+    compute.add_argument(
+        "--modification-policy", choices=POLICIES, dest="policy", default="commission_one_third"
+    )
+    compute.set_defaults(func=cmd_compute)
+
+    render_cmd = commands.add_parser(
+        "render", help="render a saved `check --format json` result in another format"
+    )
+    render_cmd.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="FILE",
+        help="the JSON result of `aiact-lint check --format json` (- = stdin)",
+    )
+    render_cmd.add_argument(
+        "--format",
+        dest="output_format",
+        required=True,
+        choices=[f for f in FORMATS if f != "auto"],
+        help="output format",
+    )
+    render_cmd.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    render_cmd.add_argument(
+        "--quiet", "-q", action="store_true", help="text format: findings and the summary only"
+    )
+    render_cmd.set_defaults(func=cmd_render)
     return parser
 
 
@@ -245,6 +300,48 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from aiact_lint.manifest import SCHEMA_FILE
 
     sys.stdout.write(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Re-render one saved result, so a CI job checks once and reports in several formats."""
+    import json
+
+    from aiact_lint.report import RENDERERS, RenderContext
+    from aiact_lint.report import render as render_format
+
+    if args.source == "-":
+        raw = sys.stdin.read()
+    else:
+        with open(args.source, encoding="utf-8") as handle:
+            raw = handle.read()
+    try:
+        document = json.loads(raw)
+    except ValueError as error:
+        raise UsageError(f"{args.source}: not a JSON result: {error}") from None
+    if not isinstance(document, dict) or document.get("version") != 1:
+        raise UsageError(f"{args.source}: not an aiact-lint JSON result (version 1)")
+    if args.output_format not in RENDERERS:
+        raise UsageError(f"--format {args.output_format} is not available in this version")
+    context = RenderContext(colour=False, quiet=args.quiet)
+    emit(render_format(args.output_format, document, context), args.output)
+    return 0
+
+
+def cmd_compute(args: argparse.Namespace) -> int:
+    from aiact_lint.gpai import explain_compute
+
+    if args.base_flop is None and (args.params is None or args.tokens is None):
+        raise UsageError("give --base-flop, or --params and --tokens to estimate it")
+    sys.stdout.write(
+        explain_compute(
+            params=args.params,
+            tokens=args.tokens,
+            base_flop=args.base_flop,
+            modification_flop=args.modification_flop,
+            policy=args.policy,
+        )
+    )
     return 0
 
 

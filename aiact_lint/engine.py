@@ -17,4 +17,30 @@ def analyse(manifest: Manifest, options: Options) -> SystemResult:
         name=name if isinstance(name, str) else None,
         findings=list(manifest.findings),
     )
+    if not manifest.valid:
+        return system  # facts of the wrong shape cannot be classified
+    from aiact_lint.classify import determine
+    from aiact_lint.obligations import evaluate
+    from aiact_lint.rules import run_rules
+    from aiact_lint.rules.context import RuleContext
+
+    det = determine(manifest.data, options.as_of, options.policy)
+    inspector = None
+    if not options.manifest_only:
+        from aiact_lint.repo.evidence import EvidenceInspector
+
+        inspector = EvidenceInspector(manifest)
+    check = inspector.problem if inspector is not None else None
+    obligations = evaluate(manifest.data, det, options.as_of, check)
+    ctx = RuleContext(manifest=manifest, det=det, obligations=obligations, options=options)
+    system.findings.extend(run_rules(ctx))
+    if inspector is not None:
+        system.findings.extend(inspector.findings(det, obligations))
+    system.in_scope = det.in_scope
+    system.roles = det.roles
+    system.risk = det.risk
+    system.routes = det.routes
+    system.models = [m.as_json() for m in det.models]
+    system.obligations = [o.as_json() for o in obligations]
+    system.reasons = [r.as_json() for r in det.reasons]
     return system

@@ -74,6 +74,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "waived": finding.waived,
     }
+    if finding.subject:
+        data["subject"] = finding.subject  # location-independent identity (fingerprints)
     if finding.waived:
         data["waiver_reason"] = finding.waiver_reason
     return data

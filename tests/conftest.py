@@ -24,6 +24,8 @@ system:
 roles: [deployer]
 market:
   regions: [EU]
+risk:
+  classification: minimal
 """
 
 

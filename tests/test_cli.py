@@ -64,7 +64,7 @@ def test_unknown_key_location_and_did_you_mean(repo: Path) -> None:
     (repo / "aiact.yaml").write_text(MINIMAL + "evidence:\n  risk_managment: x.md\n")
     run = run_cli("check", "--as-of", AS_OF, cwd=repo)
     assert run.code == 2
-    assert 'aiact.yaml:8:3: AIA101 error   unknown key "risk_managment" in evidence' in run.out
+    assert 'aiact.yaml:10:3: AIA101 error   unknown key "risk_managment" in evidence' in run.out
     assert 'did you mean "risk_management"?' in run.out
 
 
@@ -177,7 +177,7 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 def test_python_dash_m_and_both_names(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_text(MINIMAL)
     run = run_process("check", "--as-of", AS_OF, cwd=tmp_path)
-    assert run.code == 0 and "All checks passed: 1 manifest" in run.out
+    assert run.code == 0 and "in 1 manifest" in run.out
 
 
 def test_git_helper_repo_is_clean(repo: Path) -> None:

@@ -191,12 +191,13 @@ def test_path_escaping_the_repository(tmp_path: Path) -> None:
     )
     code, findings = check(tmp_path)
     assert code == 2
-    assert codes_at(findings) == [("AIA107", 8, 28), ("AIA107", 9, 20), ("AIA107", 10, 16)]
+    assert codes_at(findings) == [("AIA107", 10, 28), ("AIA107", 11, 20), ("AIA107", 12, 16)]
 
 
 @pytest.mark.parametrize("value", ["2026-02-30", "2026-13-01", "26-01-01", "tomorrow"])
 def test_impossible_dates(tmp_path: Path, value: str) -> None:
-    write(tmp_path, MINIMAL + f"  placed_on_market: {value}\n")
+    text = MINIMAL.replace("  regions: [EU]\n", f"  regions: [EU]\n  placed_on_market: {value}\n")
+    write(tmp_path, text)
     code, findings = check(tmp_path)
     assert code == 2
     assert codes_at(findings) == [("AIA105", 7, 21)]
@@ -207,4 +208,4 @@ def test_non_finite_or_negative_numbers(tmp_path: Path, value: str) -> None:
     write(tmp_path, MINIMAL + f"models:\n  - id: m\n    training_compute_flop: {value}\n")
     code, findings = check(tmp_path)
     assert code == 2
-    assert codes_at(findings)[0][1:] == (9, 28)
+    assert codes_at(findings)[0][1:] == (11, 28)

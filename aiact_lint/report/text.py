@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from aiact_lint import LAW_VERSION
@@ -24,12 +25,16 @@ def clean(text: str) -> str:
 
 
 def _display(path: str) -> str:
-    if os.path.isabs(path):
-        try:
-            return os.path.relpath(path)
-        except ValueError:
-            return path
-    return path
+    """Paths in the document are relative to the repository root; show them from the cwd."""
+    from aiact_lint.manifest import find_root
+
+    cwd = Path(os.getcwd())
+    absolute = path if os.path.isabs(path) else str((find_root(cwd) or cwd) / path)
+    try:
+        shown = os.path.relpath(absolute)
+    except ValueError:
+        return path
+    return path if shown.startswith("../../..") else shown
 
 
 def _plural(count: int, word: str) -> str:

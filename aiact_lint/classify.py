@@ -1,0 +1,455 @@
+"""Manifest facts + the law tables -> the Determination: scope, roles, risk, routes, flags.
+
+Computed once per system and pure: no file system, no clock (the date comes in as ``as_of``).
+Every conclusion carries its reason and article so that findings and ``explain`` can show it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from aiact_lint.conditions import first_fact, holds
+from aiact_lint.gpai import ModelAssessment, assess
+from aiact_lint.lawdata import table
+from aiact_lint.yamlsafe import iso_date
+
+RISK_ORDER = {"minimal": 0, "limited": 1, "high": 2, "prohibited": 3}
+DEPLOYER_SIDE = ("deployer", "distributor", "importer")
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    article: str
+    verified: bool = True
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"reason": self.text, "article": self.article}
+        if not self.verified:
+            data["verified"] = False
+        return data
+
+
+@dataclass(frozen=True)
+class Practice:
+    """An Art. 5 practice the capabilities describe, and what the law makes of it."""
+
+    point: str
+    article: str
+    title: str
+    fact: str  # the capability that triggered it
+    status: str  # prohibited | upcoming | excepted
+    applies_from: datetime.date
+    exception: Optional[str] = None
+    exception_article: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ExclusionProblem:
+    index: int
+    kind: str
+    message: str
+    article: str
+
+
+@dataclass
+class Determination:
+    in_scope: bool = True
+    declared_roles: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    role_shifts: list[Reason] = field(default_factory=list)
+    risk: str = "minimal"
+    routes: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)
+    reasons: list[Reason] = field(default_factory=list)
+    practices: list[Practice] = field(default_factory=list)
+    annex_iii: list[str] = field(default_factory=list)  # points in force (declared + implied)
+    implied_annex_iii: dict[str, str] = field(default_factory=dict)  # point -> capability fact
+    annex_i: list[str] = field(default_factory=list)
+    annex_i_undetermined: bool = False
+    derogation: str = "none"  # none | valid | voided_by_profiling | incomplete
+    exclusion_problems: list[ExclusionProblem] = field(default_factory=list)
+    market_declared: bool = True
+    open_source_exemption_refused: bool = False
+    high_risk_from: Optional[datetime.date] = None
+    exemption_article: Optional[str] = None  # why the system is out of scope
+    models: list[ModelAssessment] = field(default_factory=list)
+
+    @property
+    def high_risk(self) -> bool:
+        return "high_risk" in self.flags
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "in_scope": self.in_scope,
+            "roles": self.roles,
+            "risk": self.risk,
+            "routes": self.routes,
+            "models": [m.as_json() for m in self.models],
+            "reasons": [r.as_json() for r in self.reasons],
+        }
+
+
+def timeline_date(key: str) -> datetime.date:
+    return datetime.date.fromisoformat(table("timeline")["dates"][key]["date"])
+
+
+def union_codes() -> set[str]:
+    scope = table("scope")
+    return {"EU", "EEA", *scope["eu_member_states"], *scope["eea_states"]["codes"]}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _get(data: dict[str, Any], *path: str) -> Any:
+    node: Any = data
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _scope(data: dict[str, Any], det: Determination, as_of: datetime.date) -> None:
+    market = _mapping(data.get("market"))
+    regions = market.get("regions")
+    used_in_eu = market.get("output_used_in_eu")
+    if regions is None and used_in_eu is None:
+        det.market_declared = False
+    elif not (set(regions or ()) & union_codes()) and used_in_eu is not True:
+        det.in_scope = False
+        det.reasons.append(
+            Reason(
+                "not placed on the Union market, put into service or used in the Union, and "
+                "its output is not used in the Union",
+                "Art. 2(1)",
+            )
+        )
+        return
+    placed = iso_date(_get(data, "market", "placed_on_market"))
+    scope = table("scope")
+    roles = data.get("roles") or []
+    for index, exclusion in enumerate(data.get("exclusions") or []):
+        kind = exclusion.get("kind") if isinstance(exclusion, dict) else None
+        if not isinstance(kind, str) or kind not in scope["exclusions"]:
+            continue
+        info = scope["exclusions"][kind]
+        if info.get("void_when_placed_on_market") and placed is not None and placed <= as_of:
+            det.exclusion_problems.append(
+                ExclusionProblem(
+                    index,
+                    kind,
+                    f"the {kind} exclusion is claimed but the system was placed on the market "
+                    f"on {placed.isoformat()}; {info['article']} covers only activity before "
+                    "placing on the market or putting into service"
+                    + (
+                        " (not testing in real-world conditions)"
+                        if kind == "pre_market_testing"
+                        else ""
+                    ),
+                    info["article"],
+                )
+            )
+            continue
+        if info.get("deployers_only") and any(role != "deployer" for role in roles):
+            det.exclusion_problems.append(
+                ExclusionProblem(
+                    index,
+                    kind,
+                    f"{info['article']} relieves only deployers who are natural persons using "
+                    f"the system for purely personal purposes, not the roles "
+                    f"{', '.join(r for r in roles if r != 'deployer')}",
+                    info["article"],
+                )
+            )
+            continue
+        det.in_scope = False
+        det.reasons.append(
+            Reason(f"exclusion {kind}: {exclusion.get('reason', '')}".strip(), info["article"])
+        )
+        return
+
+
+def _practices(data: dict[str, Any], det: Determination, as_of: datetime.date) -> None:
+    for practice in table("prohibited")["practices"]:
+        if not holds(practice["when"], data):
+            continue
+        start = timeline_date(practice["applies_from"])
+        fact = first_fact(practice["when"]) or ""
+        excepted = next((e for e in practice["exceptions"] if holds(e["when"], data)), None)
+        if excepted is not None:
+            det.practices.append(
+                Practice(
+                    practice["point"],
+                    practice["article"],
+                    practice["title"],
+                    fact,
+                    "excepted",
+                    start,
+                    excepted["reason"],
+                    excepted["article"],
+                )
+            )
+            if excepted.get("safeguards_required"):
+                det.flags.add("rbi_exception_used")
+            continue
+        status = "upcoming" if start > as_of else "prohibited"
+        det.practices.append(
+            Practice(practice["point"], practice["article"], practice["title"], fact, status, start)
+        )
+        if status == "prohibited":
+            det.routes.append(f"art5:{practice['point']}")
+            det.reasons.append(
+                Reason(f"prohibited practice: {practice['title']}", practice["article"])
+            )
+
+
+def _annex_iii(data: dict[str, Any], det: Determination) -> None:
+    declared = [p for p in (_get(data, "use_case", "annex_iii") or []) if isinstance(p, str)]
+    caps = _mapping(_get(data, "use_case", "capabilities"))
+    prohibited_facts = {p.fact for p in det.practices if p.status == "prohibited"}
+    implied: dict[str, str] = {}
+    rbi = caps.get("remote_biometric_identification")
+    verification_only = caps.get("biometric_verification_only") is True
+    # A prohibited real-time use is reported under Art. 5; a permitted one is Annex III 1(a).
+    prohibited_rbi = "remote_biometric_identification" in prohibited_facts
+    if rbi in ("real_time", "post") and not verification_only and not prohibited_rbi:
+        implied["1(a)"] = "remote_biometric_identification"
+    categorises = caps.get("biometric_categorisation") is True
+    attributes = caps.get("biometric_categorisation_attributes")
+    if categorises and attributes and "biometric_categorisation" not in prohibited_facts:
+        implied["1(b)"] = "biometric_categorisation_attributes"
+    if caps.get("emotion_recognition") is True:
+        implied["1(c)"] = "emotion_recognition"
+    det.implied_annex_iii = {p: f for p, f in implied.items() if p not in declared}
+    order = [p["point"] for p in table("annex_iii")["points"]]
+    points = set(declared) | set(implied)
+    det.annex_iii = sorted(points, key=lambda p: order.index(p) if p in order else len(order))
+    if not det.annex_iii:
+        return
+    derogation = _mapping(_get(data, "use_case", "derogation"))
+    condition, assessment = derogation.get("condition"), derogation.get("assessment")
+    if condition or assessment:
+        if _get(data, "use_case", "profiling") is True:
+            det.derogation = "voided_by_profiling"
+        elif condition and assessment:
+            det.derogation = "valid"
+        else:
+            det.derogation = "incomplete"
+    if det.derogation == "valid":
+        det.routes.append("art6_3_derogation")
+        det.flags.add("derogation")
+        det.reasons.append(
+            Reason(
+                f"Annex III {', '.join(det.annex_iii)} with an Art. 6(3) derogation "
+                f"({condition}): not high-risk, but documented (Art. 6(4)) and registered "
+                "(Art. 49(2))",
+                "Art. 6(3), Art. 6(4)",
+            )
+        )
+        return
+    for point in det.annex_iii:
+        det.routes.append(f"annex_iii:{point}")
+    det.flags.update({"high_risk", "annex_iii"})
+    if any(p != "2" for p in det.annex_iii):
+        det.flags.add("annex_iii_registration")
+    if "2" in det.annex_iii:
+        det.flags.add("annex_iii_point_2")
+    det.reasons.append(Reason(f"Annex III use: {', '.join(det.annex_iii)}", "Art. 6(2), Annex III"))
+    if det.derogation == "voided_by_profiling":
+        det.reasons.append(
+            Reason(
+                "the system profiles natural persons, so no Art. 6(3) derogation applies",
+                "Art. 6(3), third subparagraph",
+            )
+        )
+
+
+def _annex_i(data: dict[str, Any], det: Determination) -> None:
+    acts = [a for a in (_get(data, "use_case", "annex_i") or []) if isinstance(a, str)]
+    if not acts:
+        return
+    product = _mapping(_get(data, "use_case", "product"))
+    safety = product.get("safety_component")
+    third_party = product.get("third_party_conformity_assessment")
+    non_safety_only = product.get("assessment_only_for_non_safety_risks") is True
+    if safety is False:
+        det.reasons.append(
+            Reason("not a safety component of the Annex I product", "Art. 6(1)(a), 6(1a)")
+        )
+        return
+    if third_party is False or non_safety_only:
+        det.reasons.append(
+            Reason(
+                "the product needs no third-party conformity assessment for health and "
+                "safety risks",
+                "Art. 6(1)(b), 6(1c)",
+            )
+        )
+        return
+    if safety is None or third_party is None:
+        det.annex_i_undetermined = True
+    det.annex_i = acts
+    for act in acts:
+        det.routes.append(f"annex_i:{act}")
+    det.flags.update({"high_risk", "annex_i"})
+    det.reasons.append(
+        Reason(f"Annex I product legislation: {', '.join(acts)}", "Art. 6(1), Annex I")
+    )
+
+
+def _transparency(data: dict[str, Any], det: Determination) -> None:
+    caps = _mapping(_get(data, "use_case", "capabilities"))
+    if caps.get("interacts_with_natural_persons") is True:
+        det.flags.add("art50_1")
+        if caps.get("ai_interaction_obvious") is True:
+            det.flags.add("art50_1_obvious")
+        else:
+            det.routes.append("art50:1")
+    if caps.get("generates_synthetic_content"):
+        det.flags.add("art50_2")
+        if caps.get("synthetic_content_assistive_only") is True:
+            det.flags.add("art50_2_assistive")
+        else:
+            det.routes.append("art50:2")
+    if caps.get("emotion_recognition") is True or caps.get("biometric_categorisation") is True:
+        det.flags.add("art50_3")
+        det.routes.append("art50:3")
+    art50_4 = False
+    if caps.get("deep_fake") is True:
+        det.flags.add("art50_4_deep_fake")
+        art50_4 = True
+    if caps.get("public_interest_text") is True:
+        det.flags.add("art50_4_text")
+        if caps.get("human_editorial_control") is True:
+            det.flags.add("art50_4_text_editorial")
+        else:
+            art50_4 = True
+    if art50_4:
+        det.routes.append("art50:4")
+    if any(r.startswith("art50:") for r in det.routes):
+        det.reasons.append(Reason("transparency duties for the capabilities declared", "Art. 50"))
+
+
+def _roles(data: dict[str, Any], det: Determination) -> None:
+    declared = [r for r in (data.get("roles") or []) if isinstance(r, str)]
+    det.declared_roles = declared
+    roles = list(declared)
+    system = _mapping(data.get("system"))
+    brand = _get(data, "market", "brand")
+    deployer_side = any(r in DEPLOYER_SIDE for r in declared)
+    if "provider" not in roles and deployer_side and det.high_risk:
+        triggers = []
+        if brand == "own":
+            triggers.append(
+                ("puts its own name or trademark on the high-risk system", "Art. 25(1)(a)")
+            )
+        if system.get("substantial_modification") is True:
+            triggers.append(
+                ("made a substantial modification to the high-risk system", "Art. 25(1)(b)")
+            )
+        if system.get("intended_purpose_changed") is True:
+            triggers.append(
+                ("changed the intended purpose so that the system is high-risk", "Art. 25(1)(c)")
+            )
+        for text, article in triggers:
+            det.role_shifts.append(Reason(text, article))
+    if "provider" not in roles and "product_manufacturer" in roles and det.annex_i:
+        det.role_shifts.append(
+            Reason("the product manufacturer places the system under its own name", "Art. 25(3)")
+        )
+    builds_own = system.get("developer") == "us" or (
+        brand == "own" and system.get("developer") != "third_party"
+    )
+    if "provider" not in roles and "deployer" in roles and not det.role_shifts and builds_own:
+        det.role_shifts.append(
+            Reason("develops the system and puts it into service under its own name", "Art. 3(3)")
+        )
+    if det.role_shifts:
+        roles.append("provider")
+        for shift in det.role_shifts:
+            det.reasons.append(
+                Reason(f"provider because this organisation {shift.text}", shift.article)
+            )
+    det.roles = sorted(set(roles), key=lambda r: (r != "provider", r != "deployer", r))
+
+
+def _context_flags(data: dict[str, Any], det: Determination) -> None:
+    organisation = _mapping(data.get("organisation"))
+    public = organisation.get("public_authority") is True
+    public_service = organisation.get("provides_public_services") is True
+    if public:
+        det.flags.add("public_authority")
+    established = organisation.get("established_in")
+    if isinstance(established, str) and established not in union_codes():
+        det.flags.add("established_outside_eu")
+    if "annex_iii" in det.flags:
+        if (public or public_service) and any(p != "2" for p in det.annex_iii):
+            det.flags.add("fria_required")
+        if {"5(b)", "5(c)"} & set(det.annex_iii):
+            det.flags.add("fria_required")
+        affected = " ".join(str(p) for p in (_get(data, "use_case", "affected_persons") or []))
+        workers = any(w in affected.lower() for w in ("worker", "employee", "staff"))
+        if workers or any(p.startswith("4") for p in det.annex_iii):
+            det.flags.add("workers_affected")
+
+
+def _risk(data: dict[str, Any], det: Determination) -> None:
+    if any(r.startswith("art5:") for r in det.routes):
+        det.risk = "prohibited"
+    elif det.high_risk:
+        det.risk = "high"
+    elif any(r.startswith("art50:") for r in det.routes):
+        det.risk = "limited"
+    else:
+        det.risk = "minimal"
+    if _get(data, "market", "free_open_source") is True:
+        if det.risk in ("minimal",):
+            det.in_scope = False
+            det.reasons.append(
+                Reason(
+                    "released under a free and open-source licence and neither high-risk, "
+                    "an Art. 5 practice nor an Art. 50 system",
+                    "Art. 2(12)",
+                )
+            )
+            det.exemption_article = "Art. 2(12)"
+        else:
+            det.open_source_exemption_refused = True
+    starts = []
+    if "annex_iii" in det.flags:
+        starts.append(timeline_date("high_risk_annex_iii"))
+    if "annex_i" in det.flags:
+        starts.append(timeline_date("high_risk_annex_i"))
+    det.high_risk_from = min(starts) if starts else None
+
+
+def determine(data: dict[str, Any], as_of: datetime.date, policy: str) -> Determination:
+    """The legal determination for one valid manifest."""
+    det = Determination()
+    _scope(data, det, as_of)
+    if det.in_scope:
+        _practices(data, det, as_of)
+        _annex_iii(data, det)
+        _annex_i(data, det)
+        _transparency(data, det)
+    _roles(data, det)
+    if det.in_scope:
+        _context_flags(data, det)
+        _risk(data, det)
+        if det.in_scope:
+            det.flags.add("in_scope")
+    system_provider = "provider" in det.roles
+    models = data.get("models") or []
+    det.models = [
+        assess(entry, index, policy, system_provider)
+        for index, entry in enumerate(models)
+        if isinstance(entry, dict)
+    ]
+    if not det.in_scope:
+        det.risk = "out_of_scope"
+        det.routes = []
+        det.flags = set()
+    return det

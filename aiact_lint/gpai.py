@@ -1,0 +1,227 @@
+"""General-purpose AI models: training compute, cumulative lineage, thresholds, who provides.
+
+Pure functions over one manifest model entry. Thresholds and policies are data (law/gpai.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+from aiact_lint.lawdata import table
+
+
+@dataclass
+class ModelAssessment:
+    id: str
+    index: int
+    base_compute: Optional[float]  # the original model's training compute (declared or estimated)
+    estimated: bool  # base_compute comes from 6·N·D
+    modification_compute: float  # what we added (0 when unknown)
+    modified: bool
+    cumulative_compute: Optional[float]
+    status: str  # not_gpai | gpai | gpai_systemic_risk | unknown
+    base_status: str  # the status before our modifications
+    we_are_provider: bool
+    open_source: bool
+    policy: str
+    reasons: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "gpai_status": self.status,
+            "cumulative_compute_flop": self.cumulative_compute,
+            "compute_estimated": self.estimated,
+            "modification_compute_flop": self.modification_compute if self.modified else None,
+            "we_are_model_provider": self.we_are_provider,
+            "policy": self.policy,
+        }
+
+
+def thresholds() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = table("gpai")["thresholds"]
+    return data
+
+
+def estimate_compute(parameters: float, tokens: float) -> float:
+    """C ≈ 6·N·D (dense transformer training compute)."""
+    factor = float(table("gpai")["estimate"]["factor"])
+    return factor * parameters * tokens
+
+
+def _number(value: Any) -> Optional[float]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def classify_compute(
+    compute: Optional[float],
+    general_purpose: Optional[bool],
+    generates: Optional[list[str]],
+    designated: bool = False,
+    ignore_modality: bool = False,
+) -> str:
+    """Status from compute and declarations. Thresholds are strict: '> 10^25', '> 10^23'."""
+    limits = thresholds()
+    if designated or (compute is not None and compute > float(limits["systemic_risk_flop"])):
+        return "gpai_systemic_risk"
+    if general_purpose is True:
+        return "gpai"
+    if general_purpose is False:
+        return "not_gpai"
+    if compute is None:
+        return "unknown"
+    if compute > float(limits["gpai_indicative_flop"]):
+        if ignore_modality:
+            return "gpai"
+        if generates is None:
+            return "unknown"
+        modalities = set(limits["gpai_indicative_modalities"])
+        return "gpai" if modalities.intersection(generates) else "not_gpai"
+    return "not_gpai"
+
+
+def assess(
+    entry: Mapping[str, Any], index: int, policy: str, system_provider: bool
+) -> ModelAssessment:
+    model_id = str(entry.get("id") or f"models[{index}]")
+    declared = _number(entry.get("training_compute_flop"))
+    estimated = False
+    if declared is None:
+        params, tokens = _number(entry.get("parameters")), _number(entry.get("training_tokens"))
+        if params is not None and tokens is not None:
+            declared = estimate_compute(params, tokens)
+            estimated = True
+    modifications = entry.get("modifications") or []
+    modified = bool(modifications)
+    added = 0.0
+    for modification in modifications:
+        if isinstance(modification, dict):
+            added += _number(modification.get("compute_flop")) or 0.0
+    general = entry.get("general_purpose")
+    general_purpose = general if isinstance(general, bool) else None
+    generates = entry.get("generates")
+    generates_list = list(generates) if isinstance(generates, list) else None
+    designated = entry.get("systemic_risk_designated") is True
+    ignore_modality = policy == "cumulative"
+    base_status = classify_compute(
+        declared, general_purpose, generates_list, designated, ignore_modality
+    )
+    # Art. 51(2) counts the cumulative computation: pre-training plus every modification.
+    cumulative = None if declared is None else declared + added
+    status = classify_compute(
+        cumulative, general_purpose, generates_list, designated, ignore_modality
+    )
+    open_source = (
+        entry.get("free_open_source") is True
+        and entry.get("open_weights") is True
+        and status != "gpai_systemic_risk"
+    )
+    places = entry.get("placed_on_market_by_us") is True
+    reasons: list[str] = []
+    limits = thresholds()
+    we_provide = False
+    if not modified:
+        we_provide = places
+        if places:
+            reasons.append("we place this model on the market (Art. 3(3))")
+    elif policy == "commission_one_third":
+        ratio = float(table("gpai")["policies"]["commission_one_third"]["ratio"])
+        if declared is not None:
+            reference, basis = declared, "the original model's training compute"
+        else:
+            systemic = base_status == "gpai_systemic_risk"
+            key = "systemic_risk_flop" if systemic else "gpai_indicative_flop"
+            reference, basis = float(limits[key]), f"the {float(limits[key]):.0e} FLOP threshold"
+        crosses = added > ratio * reference
+        reasons.append(
+            f"modification compute {added:.3g} FLOP is {'more' if crosses else 'not more'} than "
+            f"one third of {basis} ({ratio * reference:.3g} FLOP) [policy commission_one_third]"
+        )
+        we_provide = crosses and (places or system_provider)
+    else:  # cumulative: every modification makes a new model, provided by whoever places it
+        reasons.append(
+            "every modification makes a new model whose category follows cumulative compute "
+            "[policy cumulative]"
+        )
+        we_provide = places or system_provider
+    if we_provide and status in ("not_gpai", "unknown"):
+        reasons.append(f"the model is {status}, so no GPAI model duties follow")
+    return ModelAssessment(
+        id=model_id,
+        index=index,
+        base_compute=declared,
+        estimated=estimated,
+        modification_compute=added,
+        modified=modified,
+        cumulative_compute=cumulative,
+        status=status,
+        base_status=base_status,
+        we_are_provider=we_provide,
+        open_source=open_source,
+        policy=policy,
+        reasons=reasons,
+    )
+
+
+def explain_compute(
+    *,
+    params: Optional[float],
+    tokens: Optional[float],
+    base_flop: Optional[float],
+    modification_flop: Optional[float],
+    policy: str,
+) -> str:
+    """A worked explanation of a compute figure against the thresholds (``aiact-lint compute``)."""
+    limits = thresholds()
+    gpai_flop = float(limits["gpai_indicative_flop"])
+    systemic_flop = float(limits["systemic_risk_flop"])
+    lines = []
+    if base_flop is None:
+        assert params is not None and tokens is not None
+        base_flop = estimate_compute(params, tokens)
+        lines.append(
+            f"Estimated training compute: 6 x {params:.3g} parameters x {tokens:.3g} tokens "
+            f"= {base_flop:.3g} FLOP (an estimate, C ≈ 6·N·D for dense transformers; that the "
+            "Commission uses the factor 6 is UNVERIFIED)."
+        )
+    else:
+        lines.append(f"Declared training compute: {base_flop:.3g} FLOP.")
+    added = modification_flop or 0.0
+    cumulative = base_flop + added
+    if modification_flop is not None:
+        lines.append(
+            f"Cumulative compute with the modification: {base_flop:.3g} + {added:.3g} = "
+            f"{cumulative:.3g} FLOP (Art. 51(2) counts cumulative computation)."
+        )
+
+    def category(value: float) -> str:
+        if value > systemic_flop:
+            return "GPAI model with systemic risk (presumed, Art. 51(2): > 1e25 FLOP)"
+        if value > gpai_flop:
+            return (
+                "GPAI model if it can generate text, audio, images or video (indicative "
+                "criterion > 1e23 FLOP, Commission guidelines of 18 July 2025)"
+            )
+        return "below the indicative GPAI criterion (<= 1e23 FLOP): presumed not a GPAI model"
+
+    lines.append(f"Category: {category(cumulative)}.")
+    if modification_flop is not None:
+        if policy == "commission_one_third":
+            share = added / base_flop if base_flop else float("inf")
+            crosses = added > base_flop / 3
+            lines.append(
+                f"Policy commission_one_third: the modification is {share:.1%} of the original "
+                f"compute; {'more' if crosses else 'not more'} than one third, so the modifier "
+                f"{'IS' if crosses else 'is NOT'} the provider of the modified model "
+                "(UNVERIFIED wording of the guidelines)."
+            )
+        else:
+            lines.append(
+                "Policy cumulative: every modification makes a new model; whoever places it on "
+                "the market is its provider, with duties limited to the modification (Recital "
+                "109) unless the cumulative compute reaches a new category."
+            )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,186 @@
+"""Determination + date -> the obligations that apply, each with its status.
+
+Status: ``met`` (evidence declared and, when the repository is checked, present and valid),
+``missing``, ``upcoming`` (applies after ``as_of``), ``exempt`` (with the exempting article).
+The table is law/obligations.yaml; this module only evaluates it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from aiact_lint.classify import Determination, timeline_date
+from aiact_lint.gpai import ModelAssessment
+from aiact_lint.lawdata import table
+from aiact_lint.yamlsafe import iso_date
+
+# Checks a declared evidence value (manifest key, value) -> None when acceptable, else why not.
+EvidenceCheck = Callable[[str, Any], Optional[str]]
+
+
+@dataclass(frozen=True)
+class Obligation:
+    id: str
+    article: str
+    title: str
+    role: str
+    applies_from: datetime.date
+    status: str
+    evidence_key: Optional[str]
+    evidence: Any
+    reason: Optional[str] = None
+    model: Optional[str] = None
+    model_index: Optional[int] = None
+    verified: bool = True
+    note: Optional[str] = None
+    rule: Optional[str] = None
+    problem: Optional[str] = None  # why declared evidence does not count (repository check)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "article": self.article,
+            "title": self.title,
+            "role": self.role,
+            "applies_from": self.applies_from.isoformat(),
+            "status": self.status,
+            "evidence": self.evidence,
+        }
+        if self.model is not None:
+            data["model"] = self.model
+        if self.reason:
+            data["reason"] = self.reason
+        if not self.verified:
+            data["verified"] = False
+        return data
+
+
+def evidence_value(data: dict[str, Any], key: Optional[str]) -> Any:
+    """What the manifest declares for an obligation's evidence key, or None."""
+    if key is None:
+        return None
+    node: Any = data
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    if key.startswith("transparency."):
+        if not isinstance(node, dict):
+            return None
+        if node.get("method") == "none":
+            return None
+        files = node.get("evidence")
+        return files if files else None
+    if key == "evidence.downstream_documentation" and not node:
+        return evidence_value(data, "evidence.technical_documentation")
+    return node if node not in ("", [], {}) else None
+
+
+def _owner(roles: list[str], effective: list[str]) -> Optional[str]:
+    return next((role for role in roles if role in effective), None)
+
+
+def _start(
+    entry: dict[str, Any],
+    det: Determination,
+    model: Optional[ModelAssessment],
+    data: dict[str, Any],
+) -> datetime.date:
+    key = entry["applies_from"]
+    if key == "high_risk":
+        return det.high_risk_from or timeline_date("high_risk_annex_iii")
+    if key == "gpai" and model is not None:
+        placed = iso_date((data.get("models") or [{}])[model.index].get("placed_on_market"))
+        if placed is not None and placed < timeline_date("gpai_legacy_cutoff"):
+            return timeline_date("gpai_legacy")
+    return timeline_date(key)
+
+
+def evaluate(
+    data: dict[str, Any],
+    det: Determination,
+    as_of: datetime.date,
+    check: Optional[EvidenceCheck] = None,
+) -> list[Obligation]:
+    obligations: list[Obligation] = []
+    for entry in table("obligations")["obligations"]:
+        role = _owner(entry["roles"], det.roles)
+        if role is None:
+            continue
+        if entry.get("scope") == "model":
+            if not det.in_scope and det.exemption_article != "Art. 2(12)":
+                continue
+            for model in det.models:
+                flags = set(det.flags)
+                if model.we_are_provider and model.status in ("gpai", "gpai_systemic_risk"):
+                    flags.add("gpai_provider")
+                if model.we_are_provider and model.status == "gpai_systemic_risk":
+                    flags.add("gpai_systemic_provider")
+                if model.open_source:
+                    flags.add("model_open_source")
+                if all(flag in flags for flag in entry["when"]):
+                    obligations.append(_status(entry, role, flags, det, data, as_of, check, model))
+        elif det.in_scope and all(flag in det.flags for flag in entry["when"]):
+            obligations.append(_status(entry, role, det.flags, det, data, as_of, check, None))
+    return obligations
+
+
+def _status(
+    entry: dict[str, Any],
+    role: str,
+    flags: set[str],
+    det: Determination,
+    data: dict[str, Any],
+    as_of: datetime.date,
+    check: Optional[EvidenceCheck],
+    model: Optional[ModelAssessment],
+) -> Obligation:
+    start = _start(entry, det, model, data)
+    key = entry.get("evidence")
+    value = evidence_value(data, key)
+    reason = None
+    problem = None
+    exemption = next((e for e in entry.get("exempt_when", []) if e["flag"] in flags), None)
+    if exemption is not None:
+        status = "exempt"
+        reason = f"{exemption['article']}: {exemption['reason']}"
+    elif start > as_of:
+        status = "upcoming"
+    elif value is None:
+        status = "missing"
+    else:
+        problem = check(key, value) if (check is not None and key is not None) else None
+        status = "missing" if problem else "met"
+    note = entry.get("note")
+    if (
+        model is not None
+        and model.policy == "cumulative"
+        and model.modified
+        and model.we_are_provider
+    ):
+        limited = "limited to the modification (Recital 109)"
+        if entry["id"] in (
+            "gpai_commission_notification",
+            "gpai_systemic_risk_evaluation",
+            "gpai_serious_incidents",
+            "gpai_cybersecurity",
+        ) and (model.base_status != "gpai_systemic_risk"):
+            limited = "in full: the modification moved the model into the systemic-risk category"
+        note = f"{note + ' ' if note else ''}Under the cumulative policy this duty is {limited}."
+    return Obligation(
+        id=entry["id"],
+        article=entry["article"],
+        title=entry["title"],
+        role=role,
+        applies_from=start,
+        status=status,
+        evidence_key=key,
+        evidence=value,
+        reason=reason,
+        model=model.id if model is not None else None,
+        model_index=model.index if model is not None else None,
+        verified=bool(entry.get("verified", True)),
+        note=note,
+        rule=entry.get("rule"),
+        problem=problem,
+    )

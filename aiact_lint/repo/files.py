@@ -1,0 +1,90 @@
+"""Read files of the checked repository safely: inside the root, regular files only, bounded.
+
+Nothing here writes, executes or follows a path out of the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+MAX_TEXT_BYTES = 5 * 1000 * 1000
+BINARY_SUFFIXES = frozenset(
+    {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".png", ".jpg", ".zip"}
+)
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a repository path turned out to be. ``text`` is None when content is not readable."""
+
+    rel: str
+    status: str  # ok | missing | not_regular | outside | loop | unreadable
+    detail: str = ""
+    text: Optional[str] = None
+    content_skipped: str = ""  # why content checks did not run (binary, too large)
+
+
+@lru_cache(maxsize=64)
+def tracked_files(root: str) -> Optional[frozenset[str]]:
+    """Paths git tracks under ``root`` (posix, root-relative), or None outside git / without git."""
+    if not (Path(root) / ".git").exists():
+        return None
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--cached"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    return frozenset(os.fsdecode(p) for p in result.stdout.split(b"\0") if p)
+
+
+def inspect(root: Path, rel: str) -> FileState:
+    """Classify ``rel`` under ``root`` and read its text when that is safe and useful."""
+    real_root = os.path.realpath(root)
+    target = os.path.join(real_root, *rel.split("/"))
+    try:
+        os.lstat(target)
+    except FileNotFoundError:
+        return FileState(rel, "missing", "no such file")
+    except OSError as error:
+        return FileState(rel, "unreadable", error.strerror or str(error))
+    try:
+        resolved = os.path.realpath(target)
+        info = os.stat(target)
+    except OSError as error:
+        if getattr(error, "errno", None) == 40:  # ELOOP
+            return FileState(rel, "loop", "symbolic link loop")
+        if isinstance(error, FileNotFoundError):
+            return FileState(rel, "missing", "symbolic link to a missing file")
+        return FileState(rel, "unreadable", error.strerror or str(error))
+    if resolved != real_root and not resolved.startswith(real_root + os.sep):
+        return FileState(rel, "outside", "symbolic link resolving outside the repository")
+    if stat.S_ISDIR(info.st_mode):
+        return FileState(rel, "not_regular", "a directory")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+        return FileState(rel, "not_regular", kind)
+    if Path(rel).suffix.lower() in BINARY_SUFFIXES:
+        return FileState(rel, "ok", content_skipped=f"{Path(rel).suffix} is a binary format")
+    if info.st_size > MAX_TEXT_BYTES:
+        return FileState(rel, "ok", content_skipped=f"larger than {MAX_TEXT_BYTES // 1_000_000} MB")
+    try:
+        with open(resolved, "rb") as handle:
+            raw = handle.read(MAX_TEXT_BYTES + 1)
+    except OSError as error:
+        return FileState(rel, "unreadable", error.strerror or str(error))
+    if b"\0" in raw[:8192]:
+        return FileState(rel, "ok", content_skipped="binary content")
+    return FileState(rel, "ok", text=raw.decode("utf-8", errors="replace"))

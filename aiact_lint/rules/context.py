@@ -1,0 +1,42 @@
+"""What every legal rule sees: the manifest, the determination, the obligations, the options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiact_lint.classify import Determination
+from aiact_lint.findings import Finding
+from aiact_lint.manifest import Manifest
+from aiact_lint.obligations import Obligation
+from aiact_lint.options import Options
+from aiact_lint.yamlsafe import PathKey
+
+
+@dataclass
+class RuleContext:
+    manifest: Manifest
+    det: Determination
+    obligations: list[Obligation]
+    options: Options
+
+    def finding(
+        self,
+        code: str,
+        at: PathKey,
+        message: str,
+        *,
+        article: str | None = None,
+        fix: str | None = None,
+        subject: str = "",
+        value: bool = False,
+    ) -> Finding:
+        return self.manifest.finding(
+            code, at, message, article=article, fix=fix, subject=subject, value=value
+        )
+
+    def first_present(self, *paths: PathKey) -> PathKey:
+        """The first of several manifest paths that exists (for pointing at the best node)."""
+        for path in paths:
+            if path in self.manifest.doc.keys or path in self.manifest.doc.values:
+                return path
+        return paths[-1]

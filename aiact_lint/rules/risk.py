@@ -1,0 +1,149 @@
+"""High-risk classification (Art. 6): undeclared Annex III use, claimed vs determined risk."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from aiact_lint.classify import RISK_ORDER
+from aiact_lint.findings import Finding
+from aiact_lint.lawdata import table
+from aiact_lint.rules.context import RuleContext
+
+FIELDS = {
+    "purpose": ("use_case", "purpose"),
+    "sector": ("use_case", "sector"),
+    "description": ("system", "description"),
+    "affected_persons": ("use_case", "affected_persons"),
+}
+
+
+def _point(point: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(
+        (p for p in table("annex_iii")["points"] if p["point"] == point), {"title": point}
+    )
+    return found
+
+
+def _texts(ctx: RuleContext) -> dict[str, str]:
+    texts = {}
+    for name, path in FIELDS.items():
+        value = ctx.manifest.get(*path)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        if isinstance(value, str) and value.strip():
+            texts[name] = value
+    return texts
+
+
+def undeclared_annex_iii(ctx: RuleContext) -> Iterator[Finding]:
+    from aiact_lint.annex_detect import detect
+
+    det = ctx.det
+    declared = [p for p in (ctx.manifest.get("use_case", "annex_iii") or []) if isinstance(p, str)]
+    annex_key = ("use_case", "annex_iii")
+    fix_both = (
+        'Declare annex_iii: ["{point}"] and set risk.classification: high, or declare it and '
+        "document an Art. 6(3) derogation (use_case.derogation.condition and .assessment)."
+    )
+    for point, fact in det.implied_annex_iii.items():
+        info = _point(point)
+        yield ctx.finding(
+            "AIA301" if not declared else "AIA306",
+            ctx.first_present(annex_key, ("use_case", "capabilities", fact)),
+            f"use_case.capabilities.{fact} makes this an Annex III {point} system "
+            f"({info['title']}) but use_case.annex_iii "
+            + ("is empty" if not declared else f"lists only {', '.join(declared)}"),
+            article=f"Art. 6(2), Annex III {point}",
+            fix=fix_both.format(point=point),
+            subject=f"annex_iii:{point}",
+        )
+    for suspicion in detect(_texts(ctx)):
+        if suspicion.point in declared or suspicion.point in det.implied_annex_iii:
+            continue
+        info = _point(suspicion.point)
+        field = ".".join(FIELDS[suspicion.field])
+        at = (
+            annex_key
+            if not declared and annex_key in ctx.manifest.doc.keys
+            else FIELDS[suspicion.field]
+        )
+        yield ctx.finding(
+            "AIA301" if not declared else "AIA306",
+            at,
+            f'{field} describes "{suspicion.matched}", an Annex III {suspicion.point} use '
+            f"({info['title']}), but use_case.annex_iii "
+            + ("is empty" if not declared else f"lists only {', '.join(declared)}"),
+            article=f"Art. 6(2), Annex III {suspicion.point}",
+            fix=fix_both.format(point=suspicion.point),
+            subject=f"annex_iii:{suspicion.point}",
+        )
+
+
+def claimed_vs_determined(ctx: RuleContext) -> Iterator[Finding]:
+    det = ctx.det
+    if not det.in_scope:
+        return
+    claimed = ctx.manifest.get("risk", "classification")
+    routes = ", ".join(det.routes) or "no Art. 5, Art. 6 or Art. 50 route"
+    if claimed is None:
+        yield ctx.finding(
+            "AIA308",
+            ctx.first_present(("risk",), ("roles",)),
+            f"risk.classification is not declared; the facts give {det.risk} ({routes})",
+            fix=f"Set risk.classification: {det.risk}.",
+        )
+        return
+    if not isinstance(claimed, str) or claimed not in RISK_ORDER:
+        return
+    at = ("risk", "classification")
+    if RISK_ORDER[claimed] < RISK_ORDER[det.risk]:
+        yield ctx.finding(
+            "AIA302",
+            at,
+            f"risk.classification claims {claimed}, but the declared facts make the system "
+            f"{det.risk} ({routes})",
+            fix=f"Set risk.classification: {det.risk}, or correct the facts that drive it.",
+            value=True,
+        )
+    elif RISK_ORDER[claimed] > RISK_ORDER[det.risk]:
+        yield ctx.finding(
+            "AIA303",
+            at,
+            f"risk.classification claims {claimed}, but the declared facts give only "
+            f"{det.risk} ({routes})",
+            value=True,
+        )
+
+
+def derogation(ctx: RuleContext) -> Iterator[Finding]:
+    det = ctx.det
+    at = ("use_case", "derogation")
+    if det.derogation == "voided_by_profiling":
+        yield ctx.finding(
+            "AIA304",
+            ctx.first_present(("use_case", "profiling"), at),
+            "use_case.profiling is true, so the Art. 6(3) derogation does not apply: an Annex III "
+            "system that profiles natural persons is always high-risk",
+        )
+    elif det.derogation == "incomplete":
+        condition = ctx.manifest.get("use_case", "derogation", "condition")
+        missing = "condition" if not condition else "assessment"
+        yield ctx.finding(
+            "AIA305",
+            ctx.first_present(at + (missing,), at),
+            f"use_case.derogation has no {missing}: the Art. 6(3) derogation needs one of its "
+            "four conditions and the assessment documented under Art. 6(4); the system is "
+            "treated as high-risk",
+            article="Art. 6(3)" if missing == "condition" else "Art. 6(4)",
+        )
+
+
+def annex_i_facts(ctx: RuleContext) -> Iterator[Finding]:
+    if ctx.det.annex_i_undetermined:
+        yield ctx.finding(
+            "AIA307",
+            ("use_case", "annex_i"),
+            f"use_case.annex_i lists {', '.join(ctx.det.annex_i)} but use_case.product does not "
+            "say whether the system is a safety component and whether the product needs "
+            "third-party conformity assessment; treated as high-risk under Art. 6(1)",
+        )
