@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--quiet", "-q", action="store_true", help="text format: findings and the summary only"
     )
+    check.add_argument(
+        "--manifest-only",
+        action="store_true",
+        help="check the manifests only, not the repository (fast; for pre-commit)",
+    )
     colour = check.add_mutually_exclusive_group()
     colour.add_argument(
         "--color",
@@ -161,6 +166,7 @@ def options_from(args: argparse.Namespace) -> Options:
     options.output_format = fmt
     options.output = args.output
     options.quiet = args.quiet
+    options.manifest_only = args.manifest_only
     options.color = args.color
     return options
 
