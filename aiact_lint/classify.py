@@ -137,18 +137,19 @@ def _scope(data: dict[str, Any], det: Determination, as_of: datetime.date) -> No
             continue
         info = scope["exclusions"][kind]
         if info.get("void_when_placed_on_market") and placed is not None and placed <= as_of:
+            covers = (
+                "only research, testing and development before placing on the market or "
+                "putting into service (not testing in real-world conditions)"
+                if kind == "pre_market_testing"
+                else "only systems developed and put into service for the sole purpose of "
+                "scientific research and development, not systems placed on the market"
+            )
             det.exclusion_problems.append(
                 ExclusionProblem(
                     index,
                     kind,
                     f"the {kind} exclusion is claimed but the system was placed on the market "
-                    f"on {placed.isoformat()}; {info['article']} covers only activity before "
-                    "placing on the market or putting into service"
-                    + (
-                        " (not testing in real-world conditions)"
-                        if kind == "pre_market_testing"
-                        else ""
-                    ),
+                    f"on {placed.isoformat()}; {info['article']} covers {covers}",
                     info["article"],
                 )
             )
@@ -294,10 +295,19 @@ def _annex_i(data: dict[str, Any], det: Determination) -> None:
     det.annex_i = acts
     for act in acts:
         det.routes.append(f"annex_i:{act}")
-    det.flags.update({"high_risk", "annex_i"})
     det.reasons.append(
         Reason(f"Annex I product legislation: {', '.join(acts)}", "Art. 6(1), Annex I")
     )
+    section_b = table("scope")["annex_i_section_b"]
+    if all(act in section_b["acts"] for act in acts):
+        # Art. 2(2): high-risk, but only Art. 6(1), 60a and 102-112 of this Regulation apply.
+        det.flags.add("annex_i_section_b")
+        text = str(section_b["text"])
+        det.reasons.append(
+            Reason(f"Annex I Section B product: {text[0].lower()}{text[1:]}", section_b["article"])
+        )
+        return
+    det.flags.update({"high_risk", "annex_i"})
 
 
 def _transparency(data: dict[str, Any], det: Determination) -> None:
@@ -342,7 +352,8 @@ def _roles(data: dict[str, Any], det: Determination) -> None:
     deployer_side = any(r in DEPLOYER_SIDE for r in declared)
     if "provider" not in roles and deployer_side and det.high_risk:
         triggers = []
-        if brand == "own":
+        if brand == "own" and system.get("developer") != "us":
+            # Art. 25(1)(a) is about another's system; one we built ourselves is ours by Art. 3(3).
             triggers.append(
                 ("puts its own name or trademark on the high-risk system", "Art. 25(1)(a)")
             )
@@ -356,7 +367,7 @@ def _roles(data: dict[str, Any], det: Determination) -> None:
             )
         for text, article in triggers:
             det.role_shifts.append(Reason(text, article))
-    if "provider" not in roles and "product_manufacturer" in roles and det.annex_i:
+    if "provider" not in roles and "product_manufacturer" in roles and "annex_i" in det.flags:
         det.role_shifts.append(
             Reason("the product manufacturer places the system under its own name", "Art. 25(3)")
         )
@@ -399,7 +410,7 @@ def _context_flags(data: dict[str, Any], det: Determination) -> None:
 def _risk(data: dict[str, Any], det: Determination) -> None:
     if any(r.startswith("art5:") for r in det.routes):
         det.risk = "prohibited"
-    elif det.high_risk:
+    elif det.high_risk or "annex_i_section_b" in det.flags:
         det.risk = "high"
     elif any(r.startswith("art50:") for r in det.routes):
         det.risk = "limited"
@@ -451,5 +462,8 @@ def determine(data: dict[str, Any], as_of: datetime.date, policy: str) -> Determ
     if not det.in_scope:
         det.risk = "out_of_scope"
         det.routes = []
-        det.flags = set()
+        # Art. 2(12) exempts the SYSTEM only; the facts that shape its provider's GPAI model
+        # duties (Art. 54 authorised representative) survive.
+        model_facts = {"established_outside_eu"} if det.exemption_article == "Art. 2(12)" else set()
+        det.flags &= model_facts
     return det

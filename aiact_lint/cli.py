@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     colour.add_argument(
         "--no-color", dest="color", action="store_false", help="never colour the text output"
     )
+    _add_decision_options(check)
     check.set_defaults(func=cmd_check)
 
     rules = commands.add_parser("rules", help="list the rule catalogue")
@@ -149,7 +150,219 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", "-q", action="store_true", help="text format: findings and the summary only"
     )
     render_cmd.set_defaults(func=cmd_render)
+
+    init = commands.add_parser(
+        "init",
+        help="write an aiact.yaml by answering the questions the law turns on",
+        description="Ask the questions the EU AI Act turns on (at a terminal, or with "
+        "--interactive from standard input), suggest Annex III points and models found in the "
+        "code, print the determination and write a commented aiact.yaml. Without a terminal, "
+        "give the answers as flags; --yes accepts every suggestion.",
+    )
+    init.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="folder to write aiact.yaml in, or the manifest file itself (default: .)",
+    )
+    init_mode = init.add_mutually_exclusive_group()
+    init_mode.add_argument(
+        "--interactive",
+        "-i",
+        action="store_true",
+        help="ask the questions even when standard input is not a terminal (e.g. a pipe)",
+    )
+    init_mode.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="ask nothing: the flags are the answers and every suggestion is accepted",
+    )
+    init.add_argument(
+        "--force", action="store_true", help="replace an existing manifest (keeping a .bak copy)"
+    )
+    init.add_argument(
+        "--dry-run", action="store_true", help="print the manifest instead of writing it"
+    )
+    init.add_argument(
+        "--no-code-scan",
+        dest="code_scan",
+        action="store_false",
+        help="do not look for models and capabilities in the code",
+    )
+    init.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="date of the law")
+    init.add_argument("--modification-policy", choices=POLICIES, dest="policy")
+    answer = init.add_argument_group("answers (each one skips its question)")
+    answer.add_argument("--name", help="name of the AI system (default: the folder name)")
+    answer.add_argument("--description", help="what the system does, in a sentence")
+    answer.add_argument(
+        "--role",
+        dest="roles",
+        type=_codes,
+        action="extend",
+        metavar="ROLE",
+        help="provider, "
+        "deployer, importer, distributor, authorised_representative, product_manufacturer",
+    )
+    answer.add_argument("--developer", choices=("us", "third_party"), help="who built it")
+    answer.add_argument("--brand", choices=("own", "third_party"), help="under whose name")
+    answer.add_argument(
+        "--region",
+        dest="regions",
+        type=_codes,
+        action="extend",
+        metavar="CODE",
+        help="where it is placed on the market or used: ISO codes, EU or EEA",
+    )
+    answer.add_argument("--established-in", metavar="CODE", help="where you are established")
+    answer.add_argument(
+        "--placed-on-market", type=_date, metavar="YYYY-MM-DD", help="first placed on the market"
+    )
+    answer.add_argument("--purpose", help="the intended purpose, in plain words")
+    answer.add_argument("--sector", help="sector of use")
+    answer.add_argument(
+        "--affected", type=_codes, action="extend", metavar="PERSONS", help="who is affected"
+    )
+    answer.add_argument(
+        "--annex-iii", type=_codes, action="extend", metavar="POINT", help="e.g. 4(a)"
+    )
+    answer.add_argument(
+        "--derogation",
+        choices=(
+            "narrow_procedural_task",
+            "improves_prior_human_activity",
+            "detects_patterns_without_replacing_review",
+            "preparatory_task",
+        ),
+        help="Art. 6(3) condition relied on",
+    )
+    answer.add_argument(
+        "--annex-i", type=_codes, action="extend", metavar="ACT", help="e.g. MDR, MACHINERY"
+    )
+    answer.add_argument(
+        "--generates",
+        type=_codes,
+        action="extend",
+        metavar="KINDS",
+        help="synthetic content: text, image, audio, video or none",
+    )
+    answer.add_argument(
+        "--remote-biometric-id", choices=("none", "real_time", "post"), help="Art. 5(1)(h)"
+    )
+    for flag, text in (
+        ("output-used-in-eu", "its output is used in the EU (Art. 2(1)(c))"),
+        ("open-source", "the system is released under a free and open-source licence"),
+        ("public-authority", "your organisation is a public authority (Art. 27)"),
+        ("safety-component", "it is (a safety component of) the Annex I product"),
+        ("third-party-assessment", "the product needs third-party conformity assessment"),
+        ("chat", "it interacts directly with people (Art. 50(1))"),
+        ("deep-fake", "it generates deep fakes (Art. 50(4))"),
+        ("emotion-recognition", "it recognises emotions (Art. 50(3))"),
+        ("workplace-emotion", "it infers emotions at work or in education (Art. 5(1)(f))"),
+        ("biometric-categorisation", "it categorises people from biometric data"),
+        ("profiling", "it profiles natural persons (Art. 6(3))"),
+    ):
+        answer.add_argument(
+            f"--{flag}", action=argparse.BooleanOptionalAction, default=None, help=text
+        )
+    answer.add_argument(
+        "--model", dest="models", action="append", metavar="ID", help="a model it uses"
+    )
+    init.set_defaults(func=cmd_init)
+
+    report = commands.add_parser(
+        "report",
+        help="write an obligations report (HTML or Markdown) with a timeline",
+        description="Check the manifests like `check`, then render per system the "
+        "determination, the obligations, open findings and waivers, and a timeline.",
+    )
+    report.add_argument("paths", nargs="*", metavar="PATH", help="manifests or folders")
+    report.add_argument(
+        "--format",
+        dest="report_format",
+        choices=("html", "markdown"),
+        default="html",
+        help="report format (default: html, one self-contained file)",
+    )
+    report.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    report.add_argument(
+        "--as-of", type=_date, metavar="YYYY-MM-DD", help="apply the law as at this date"
+    )
+    report.add_argument("--modification-policy", choices=POLICIES, dest="policy")
+    report.add_argument("--config", metavar="PATH", help="settings file, as for check")
+    report.set_defaults(func=cmd_report)
     return parser
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _add_decision_options(check: argparse.ArgumentParser) -> None:
+    """Configuration, selection, waivers' companions: baselines and pull-request checks."""
+    group = check.add_argument_group("configuration and selection")
+    group.add_argument(
+        "--config",
+        metavar="PATH",
+        help="read settings from this TOML file (default: the closest .aiact-lint.toml or "
+        "pyproject.toml with [tool.aiact-lint], up to the repository root)",
+    )
+    group.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="only these rules: codes or prefixes, comma-separated (AIA3,AIA701); replaces "
+        "the configured selection",
+    )
+    group.add_argument(
+        "--extend-select",
+        type=_codes,
+        action="extend",
+        metavar="CODES",
+        help="rules to add to the selection",
+    )
+    group.add_argument(
+        "--ignore", type=_codes, action="extend", metavar="CODES", help="rules to leave out"
+    )
+    group.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the effective settings and where each came from, then exit",
+    )
+    group.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings fail the run (2 still means a usage or input error)",
+    )
+    baseline = check.add_argument_group("baselines")
+    baseline.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record today's findings in FILE (fingerprints that survive line shifts)",
+    )
+    baseline.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not recorded in FILE (prohibited practices always show)",
+    )
+    pull = check.add_argument_group("pull requests")
+    pull.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="compare each manifest with its version at REF and report the legal effect",
+    )
+    pull.add_argument(
+        "--new-only",
+        action="store_true",
+        help="report only findings on lines changed since --diff-base (the exit code still "
+        "reflects every finding)",
+    )
+    pull.add_argument(
+        "--fail-on-new-only",
+        action="store_true",
+        help="like --new-only, and the exit code reflects only the findings reported",
+    )
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -168,6 +381,18 @@ def options_from(args: argparse.Namespace) -> Options:
     options.quiet = args.quiet
     options.manifest_only = args.manifest_only
     options.color = args.color
+    options.config = args.config
+    options.select = args.select
+    options.extend_select = args.extend_select or []
+    options.ignore = args.ignore or []
+    cli = {"as_of": args.as_of, "policy": args.policy, "fail_on": args.fail_on}
+    options.cli_set = {name for name, value in cli.items() if value is not None}
+    options.baseline = args.baseline
+    options.write_baseline = args.write_baseline
+    options.diff_base = args.diff_base
+    options.new_only = args.new_only or args.fail_on_new_only
+    options.fail_on_new_only = args.fail_on_new_only
+    options.exit_zero = args.exit_zero
     return options
 
 
@@ -203,13 +428,24 @@ def emit(text: str, output: str | None) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from aiact_lint.config import SettingsError, configure, show_settings
     from aiact_lint.result import to_document
     from aiact_lint.runner import run_check
 
     options = options_from(args)
-    result = run_check(options)
+    try:
+        settings = configure(options)  # the configuration file, under the flags
+        if args.show_settings:
+            sys.stdout.write(show_settings(settings, options))
+            return 0
+        result = run_check(options)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
     emit(render(to_document(result), options), options.output)
-    return result.exit_code()
+    code = result.exit_code()
+    if code == 1 and (options.exit_zero or options.write_baseline):
+        return 0
+    return code
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -348,6 +584,38 @@ def cmd_compute(args: argparse.Namespace) -> int:
             policy=args.policy,
         )
     )
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from aiact_lint.init_cmd import InitError, run_init
+
+    try:
+        return run_init(args)
+    except InitError as error:
+        raise UsageError(str(error)) from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Check like ``check`` (paths, --as-of, --modification-policy, config), render a report."""
+    from aiact_lint.config import SettingsError, configure
+    from aiact_lint.report_doc import render_report
+    from aiact_lint.runner import run_check
+
+    options = Options(paths=list(args.paths))
+    if args.as_of is not None:
+        options.as_of = args.as_of
+    if args.policy is not None:
+        options.policy = args.policy
+    options.config = args.config
+    cli = {"as_of": args.as_of, "policy": args.policy}
+    options.cli_set = {name for name, value in cli.items() if value is not None}
+    try:
+        configure(options)
+        result = run_check(options)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    emit(render_report(result, args.report_format, args.output), args.output)
     return 0
 
 

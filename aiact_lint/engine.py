@@ -5,12 +5,19 @@ This is the seam between loading (manifest.py) and the law (classify, obligation
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiact_lint.manifest import Manifest
 from aiact_lint.options import Options
 from aiact_lint.result import SystemResult
 
+if TYPE_CHECKING:
+    from aiact_lint.repo.code_scan import CodeIndex
 
-def analyse(manifest: Manifest, options: Options) -> SystemResult:
+
+def analyse(
+    manifest: Manifest, options: Options, code_index: CodeIndex | None = None
+) -> SystemResult:
     name = manifest.get("system", "name")
     system = SystemResult(
         manifest=manifest.path,
@@ -36,6 +43,12 @@ def analyse(manifest: Manifest, options: Options) -> SystemResult:
     system.findings.extend(run_rules(ctx))
     if inspector is not None:
         system.findings.extend(inspector.findings(det, obligations))
+    if code_index is not None and not options.manifest_only:
+        from aiact_lint.repo.code_scan import check_manifest_code
+
+        system.findings.extend(
+            check_manifest_code(manifest, det, code_index, code_index.manifest_dirs)
+        )
     system.in_scope = det.in_scope
     system.roles = det.roles
     system.risk = det.risk

@@ -5,7 +5,9 @@ Pure functions over one manifest model entry. Thresholds and policies are data (
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Mapping, Optional
 
 from aiact_lint.lawdata import table
@@ -48,6 +50,19 @@ def estimate_compute(parameters: float, tokens: float) -> float:
     """C ≈ 6·N·D (dense transformer training compute)."""
     factor = float(table("gpai")["estimate"]["factor"])
     return factor * parameters * tokens
+
+
+def exceeds_share(part: float, whole: float, ratio: Any) -> bool:
+    """Whether ``part`` is MORE than ``ratio`` of ``whole``; exactly that share is not more.
+
+    The ratio is read as the fraction it denotes (1/3, not 0.333...), and values within
+    floating-point rounding of the boundary count as on it: with a float ratio,
+    0.3333333333333333 x 1e23 < 1e23 / 3 would make "exactly one third" cross.
+    """
+    share = Fraction(str(ratio)).limit_denominator(1000)
+    scaled_part = float(part) * share.denominator
+    scaled_whole = float(whole) * share.numerator
+    return scaled_part > scaled_whole and not math.isclose(scaled_part, scaled_whole, rel_tol=1e-9)
 
 
 def _number(value: Any) -> Optional[float]:
@@ -135,7 +150,7 @@ def assess(
             systemic = base_status == "gpai_systemic_risk"
             key = "systemic_risk_flop" if systemic else "gpai_indicative_flop"
             reference, basis = float(limits[key]), f"the {float(limits[key]):.0e} FLOP threshold"
-        crosses = added > ratio * reference
+        crosses = exceeds_share(added, reference, ratio)
         reasons.append(
             f"modification compute {added:.3g} FLOP is {'more' if crosses else 'not more'} than "
             f"one third of {basis} ({ratio * reference:.3g} FLOP) [policy commission_one_third]"
@@ -211,7 +226,8 @@ def explain_compute(
     if modification_flop is not None:
         if policy == "commission_one_third":
             share = added / base_flop if base_flop else float("inf")
-            crosses = added > base_flop / 3
+            ratio = table("gpai")["policies"]["commission_one_third"]["ratio"]
+            crosses = exceeds_share(added, base_flop, ratio)
             lines.append(
                 f"Policy commission_one_third: the modification is {share:.1%} of the original "
                 f"compute; {'more' if crosses else 'not more'} than one third, so the modifier "

@@ -37,6 +37,7 @@ class Obligation:
     note: Optional[str] = None
     rule: Optional[str] = None
     problem: Optional[str] = None  # why declared evidence does not count (repository check)
+    extent: Optional[str] = None  # GPAI modifier duties: "modification" (Recital 109) | "full"
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -54,6 +55,8 @@ class Obligation:
             data["reason"] = self.reason
         if not self.verified:
             data["verified"] = False
+        if self.extent is not None:
+            data["extent"] = self.extent
         return data
 
 
@@ -105,10 +108,13 @@ def evaluate(
     obligations: list[Obligation] = []
     for entry in table("obligations")["obligations"]:
         role = _owner(entry["roles"], det.roles)
-        if role is None:
-            continue
         if entry.get("scope") == "model":
             if not det.in_scope and det.exemption_article != "Art. 2(12)":
+                continue
+            # Placing a GPAI model on the market makes us its provider (Art. 3(3)) whatever
+            # role we hold for the system that integrates it.
+            role = role or ("provider" if "provider" in entry["roles"] else None)
+            if role is None:
                 continue
             for model in det.models:
                 flags = set(det.flags)
@@ -120,6 +126,8 @@ def evaluate(
                     flags.add("model_open_source")
                 if all(flag in flags for flag in entry["when"]):
                     obligations.append(_status(entry, role, flags, det, data, as_of, check, model))
+        elif role is None:
+            continue
         elif det.in_scope and all(flag in det.flags for flag in entry["when"]):
             obligations.append(_status(entry, role, det.flags, det, data, as_of, check, None))
     return obligations
@@ -152,20 +160,28 @@ def _status(
         problem = check(key, value) if (check is not None and key is not None) else None
         status = "missing" if problem else "met"
     note = entry.get("note")
+    extent = None
     if (
         model is not None
         and model.policy == "cumulative"
         and model.modified
         and model.we_are_provider
     ):
-        limited = "limited to the modification (Recital 109)"
-        if entry["id"] in (
-            "gpai_commission_notification",
-            "gpai_systemic_risk_evaluation",
-            "gpai_serious_incidents",
-            "gpai_cybersecurity",
-        ) and (model.base_status != "gpai_systemic_risk"):
-            limited = "in full: the modification moved the model into the systemic-risk category"
+        # Recital 109: a modifier's duties are limited to the modification where the original
+        # model's provider has met them; a category the original model did not have brings
+        # its duties in full (white paper, cases 2 and 4).
+        systemic_duty = "gpai_systemic_provider" in entry["when"]
+        base_had_category = (
+            model.base_status == "gpai_systemic_risk"
+            if systemic_duty
+            else model.base_status in ("gpai", "gpai_systemic_risk")
+        )
+        extent = "modification" if base_had_category else "full"
+        limited = (
+            "limited to the modification (Recital 109)"
+            if base_had_category
+            else "in full: the original model was not in this category"
+        )
         note = f"{note + ' ' if note else ''}Under the cumulative policy this duty is {limited}."
     return Obligation(
         id=entry["id"],
@@ -183,4 +199,5 @@ def _status(
         note=note,
         rule=entry.get("rule"),
         problem=problem,
+        extent=extent,
     )

@@ -21,3 +21,21 @@ class Options:
     manifest_only: bool = False
     quiet: bool = False
     color: Optional[bool] = None
+    # Configuration ([tool.aiact-lint] / .aiact-lint.toml, then flags; see config.py).
+    config: Optional[str] = None  # --config PATH: this file instead of discovery
+    select: Optional[list[str]] = None  # --select (replaces the configured selection)
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    cli_set: set[str] = field(default_factory=set)  # Options fields given as flags (they win)
+    enabled_rules: Optional[frozenset[str]] = None  # None: every rule
+    severity_overrides: dict[str, str] = field(default_factory=dict)  # rule code -> severity
+    exclude: list[str] = field(default_factory=list)  # glob patterns, relative to exclude_base
+    exclude_base: Optional[str] = None
+    model_aliases: dict[str, list[str]] = field(default_factory=dict)  # model id -> code globs
+    # Decision step (decide.py): baselines and pull-request checks.
+    baseline: Optional[str] = None
+    write_baseline: Optional[str] = None
+    diff_base: Optional[str] = None
+    new_only: bool = False
+    fail_on_new_only: bool = False
+    exit_zero: bool = False

@@ -34,10 +34,16 @@ class CheckResult:
     options: Options
     systems: list[SystemResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # every finding, systems' included
+    # Set by the decision step (decide.py): findings a --baseline hid (counted only), and
+    # findings --new-only left out of the report that still count for the exit code.
+    baseline_hidden: int = 0
+    outside_diff: int = 0
+    hidden: list[Finding] = field(default_factory=list)
 
     @property
     def input_error(self) -> bool:
-        return any(get(f.rule).input_error and not f.waived for f in self.findings)
+        every = self.findings + self.hidden
+        return any(get(f.rule).input_error and not f.waived for f in every)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
@@ -54,7 +60,9 @@ class CheckResult:
         if self.options.fail_on == "never":
             return 0
         floor = SEVERITY_RANK[self.options.fail_on]
-        failing = any(not f.waived and SEVERITY_RANK[f.severity] >= floor for f in self.findings)
+        failing = any(
+            not f.waived and SEVERITY_RANK[f.severity] >= floor for f in self.findings + self.hidden
+        )
         return 1 if failing else 0
 
 
@@ -108,5 +116,10 @@ def to_document(result: CheckResult) -> dict[str, Any]:
         "policy": {"modification": result.options.policy},
         "systems": systems,
         "findings": [finding_dict(f) for f in sort_findings(result.findings)],
-        "summary": {"systems": len(result.systems), **counts},
+        "summary": {
+            "systems": len(result.systems),
+            **counts,
+            "baseline_hidden": result.baseline_hidden,
+            "outside_diff": result.outside_diff,
+        },
     }

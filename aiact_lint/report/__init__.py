@@ -8,6 +8,7 @@ text never pays for the XML or SARIF machinery.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
@@ -41,7 +42,23 @@ class RenderContext:
         return rules()
 
 
+# Lone surrogates: a manifest's "\ud800" escape, or a non-UTF-8 file name decoded with
+# surrogateescape. No encoding can write them, so every report carries U+FFFD in their place.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def encodable(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {encodable(key): encodable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encodable(item) for item in value]
+    return value
+
+
 def render(fmt: str, document: dict[str, Any], context: RenderContext) -> str:
     module = importlib.import_module(RENDERERS[fmt])
-    text: str = module.render(document, context)
+    text: str = module.render(encodable(document), context)
     return text

@@ -83,5 +83,11 @@ def summary_line(document: dict[str, Any]) -> str:
         text = f"All checks passed: {manifests}, no problems"
         if summary["waived"]:
             text += f" ({summary['waived']} waived)"
+    hidden = summary.get("baseline_hidden") or 0
+    if hidden:
+        text += f"; {hidden} hidden by the baseline"
+    outside = summary.get("outside_diff") or 0
+    if outside:
+        text += f"; {outside} not on lines changed since the diff base"
     law = document.get("law") or LAW_VERSION
     return f"{text}; as of {document['as_of']} under {law}."

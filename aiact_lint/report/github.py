@@ -3,7 +3,7 @@
 ``::error file=F,line=L,col=C,endLine=L,endColumn=E,title=T::message`` (``info`` becomes
 ``::notice``). Data is escaped as actions/toolkit's ``command.ts`` does: ``%`` first, then CR and
 LF in the message, plus ``:`` and ``,`` in property values, so no finding can end the command
-early or start a new one.
+early or start a new one. Other control characters (ANSI escapes) are written as ``\\xNN``.
 
 GitHub keeps at most 10 annotations per level per step: the most severe findings come first,
 at most 10 per level, and one closing annotation says how many were left out. That closing line
@@ -13,6 +13,7 @@ findings are not annotated. The plain summary line ends the output (not a comman
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiact_lint.report import RenderContext
@@ -22,8 +23,14 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 PER_LEVEL = 10
 
 
+# Other control characters (ANSI escape sequences, C1 controls) are shown, not obeyed: the log
+# viewer would otherwise colour, hide or overwrite text on a finding's say-so.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
 
 
 def escape_property(text: str) -> str:

@@ -96,5 +96,11 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         text = f"All checks passed: {manifests}, no problems"
         if summary["waived"]:
             text += f" ({summary['waived']} waived)"
+    hidden = summary.get("baseline_hidden") or 0
+    if hidden:
+        text += f"; {hidden} hidden by the baseline"
+    outside = summary.get("outside_diff") or 0
+    if outside:
+        text += f"; {outside} not on lines changed since the diff base"
     lines.append(f"{text}; as of {document['as_of']} under {LAW_VERSION}.")
     return "\n".join(lines) + "\n"

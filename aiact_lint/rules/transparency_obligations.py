@@ -110,3 +110,22 @@ def marking_grace(ctx: RuleContext) -> Iterator[Finding]:
             "is UNVERIFIED",
             article="Art. 111(2)",
         )
+    legacy_end = timeline_date("gpai_legacy")
+    for model in det.models:
+        placed_model = iso_date(ctx.manifest.get("models", model.index, "placed_on_market"))
+        if (
+            model.we_are_provider
+            and model.status in ("gpai", "gpai_systemic_risk")
+            and placed_model is not None
+            and placed_model < timeline_date("gpai_legacy_cutoff")
+            and ctx.options.as_of < legacy_end
+        ):
+            yield ctx.finding(
+                "AIA704",
+                ("models", model.index, "placed_on_market"),
+                f"model {model.id} was placed on the market on {placed_model.isoformat()}, "
+                f"before 2025-08-02: under Art. 111(3) its provider must comply with the GPAI "
+                f"model obligations by {legacy_end.isoformat()}",
+                article="Art. 111(3)",
+                subject=f"model:{model.id}:legacy",
+            )

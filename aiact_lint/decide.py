@@ -1,0 +1,450 @@
+"""The decision step: from every finding the rules produced to the findings the run reports.
+
+Runs once, after all findings are collected (flake8's shape: selection is its own step):
+
+1. ``--diff-base``: add the legal effect of each manifest change and stale evidence (history.py);
+2. ``exclude``: drop manifests and files the configuration excludes;
+3. ``select`` / ``ignore`` and ``severity`` overrides;
+4. waivers from each manifest's ``waivers:`` block (expired, expiring, stale, refused);
+5. baselines: ``--write-baseline`` records, ``--baseline`` hides what it recorded;
+6. ``--new-only``: only findings on lines changed since ``--diff-base``.
+
+Prohibited practices (Art. 5) and input errors are never ignored, softened, waived, or hidden
+by a baseline or ``--new-only``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import json
+import os
+import posixpath
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from aiact_lint import __version__
+from aiact_lint.catalogue import get, rules
+from aiact_lint.config import SettingsError
+from aiact_lint.findings import Finding, sort_findings
+from aiact_lint.manifest import Manifest, find_root
+from aiact_lint.options import Options
+from aiact_lint.result import CheckResult, SystemResult, finding_dict
+from aiact_lint.yamlsafe import iso_date
+
+if TYPE_CHECKING:
+    from aiact_lint.history import History
+
+EXPIRY_NOTICE_DAYS = 30
+WAIVER_RULES = ("AIA900", "AIA901", "AIA902", "AIA903", "AIA904")
+BASELINE_VERSION = 1
+
+
+@dataclass
+class Entry:
+    """A finding on its way through the decision, with the system it belongs to."""
+
+    finding: Finding
+    system: Optional[SystemResult]
+
+
+@dataclass(frozen=True)
+class Waiver:
+    index: int
+    rule: str
+    reason: str
+    owner: str
+    expires: datetime.date
+    path: Optional[str] = None
+    model: Optional[str] = None
+    obligation: Optional[str] = None
+
+
+def is_prohibited(finding: Finding) -> bool:
+    """An error about an Art. 5 practice that applies (not upcoming, not excepted)."""
+    rule = get(finding.rule)
+    return rule.name == "prohibited-practice" or (
+        finding.subject.startswith("art5:") and rule.severity == "error"
+    )
+
+
+def is_protected(finding: Finding) -> bool:
+    """Never waived, ignored, softened or hidden: prohibited practices and input errors."""
+    return get(finding.rule).input_error or is_prohibited(finding)
+
+
+def decide(result: CheckResult, manifests: Sequence[Manifest], options: Options) -> None:
+    """Turn the collected findings into the reported ones, in place."""
+    owner = {id(f): s for s in result.systems for f in s.findings}
+    entries = [Entry(f, owner.get(id(f))) for f in result.findings]
+    by_path = {m.path: m for m in manifests}
+    history: Optional[History] = None
+    if options.diff_base:
+        history = _open_history(options)
+    try:
+        if history is not None:
+            for system in result.systems:
+                manifest = by_path.get(system.manifest)
+                if manifest is not None and manifest.valid:
+                    found = history.compare(manifest, options) + history.stale_evidence(manifest)
+                    entries += [Entry(f, system) for f in found]
+        entries = _exclude(entries, result, options)
+        entries = _select(entries, options)
+        for system in result.systems:
+            manifest = by_path.get(system.manifest)
+            if manifest is not None and manifest.valid:
+                entries = apply_waivers(entries, system, manifest, options)
+        if options.write_baseline:
+            write_baseline(options.write_baseline, [e.finding for e in entries])
+        if options.baseline:
+            entries, result.baseline_hidden = _apply_baseline(entries, options.baseline)
+        if history is not None and options.new_only:
+            entries, outside = _new_only(entries, history)
+            result.outside_diff = len(outside)
+            if not options.fail_on_new_only:
+                result.hidden = [e.finding for e in outside]
+    finally:
+        if history is not None:
+            history.close()
+    for system in result.systems:
+        system.findings = [e.finding for e in entries if e.system is system]
+    result.findings = [e.finding for e in entries]
+
+
+def _open_history(options: Options) -> History:
+    cwd = Path(os.getcwd())
+    if find_root(cwd) is None:
+        raise SettingsError(
+            f"--diff-base needs a git repository, and {cwd} is not inside one "
+            "(no .git folder here or above)"
+        )
+    from aiact_lint.history import open_history
+
+    assert options.diff_base is not None
+    return open_history(cwd, options.diff_base)
+
+
+def _base() -> Path:
+    cwd = Path(os.getcwd())
+    return find_root(cwd) or cwd
+
+
+# --- exclude -----------------------------------------------------------------------------------
+
+
+def excluded(path: str, options: Options) -> bool:
+    """Whether a base-relative path falls under an ``exclude`` pattern (or a folder in it)."""
+    if not options.exclude:
+        return False
+    absolute = Path(path) if os.path.isabs(path) else _base() / path
+    folder = Path(options.exclude_base or os.getcwd())
+    try:
+        relative = absolute.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return False
+    parts = relative.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in options.exclude:
+        pattern = pattern.strip("/").removeprefix("./") if pattern != "./" else "."
+        if any(fnmatch.fnmatchcase(p, pattern) for p in prefixes):
+            return True
+        if "/" not in pattern and any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def _exclude(entries: list[Entry], result: CheckResult, options: Options) -> list[Entry]:
+    if not options.exclude:
+        return entries
+    named = {os.path.abspath(p) for p in options.paths if os.path.isfile(p)}
+    base = _base()
+    kept = []
+    for system in result.systems:
+        absolute = os.path.abspath(base / system.manifest)
+        if absolute not in named and excluded(system.manifest, options):
+            continue
+        kept.append(system)
+    dropped = {id(s) for s in result.systems} - {id(s) for s in kept}
+    result.systems = kept
+
+    def keep(entry: Entry) -> bool:
+        if id(entry.system) in dropped:
+            return False
+        path = entry.finding.path
+        return not excluded(path, options) or os.path.abspath(base / path) in named
+
+    return [e for e in entries if keep(e)]
+
+
+# --- select / ignore / severity ----------------------------------------------------------------
+
+
+def _select(entries: list[Entry], options: Options) -> list[Entry]:
+    enabled = options.enabled_rules
+    overrides = options.severity_overrides
+    kept = []
+    for entry in entries:
+        finding = entry.finding
+        if enabled is not None and finding.rule not in enabled and not is_protected(finding):
+            continue
+        severity = overrides.get(finding.rule)
+        if severity and severity != finding.severity and not is_protected(finding):
+            entry = Entry(finding.with_(severity=severity), entry.system)
+        kept.append(entry)
+    return kept
+
+
+# --- waivers -----------------------------------------------------------------------------------
+
+
+def read_waivers(manifest: Manifest) -> list[Waiver]:
+    """The well-formed waivers of a manifest (the schema reports the others)."""
+    waivers = []
+    entries = manifest.get("waivers", default=[])
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        rule, reason, owner = entry.get("rule"), entry.get("reason"), entry.get("owner")
+        expires = iso_date(entry.get("expires"))
+        if not (isinstance(rule, str) and isinstance(reason, str) and isinstance(owner, str)):
+            continue
+        if expires is None:
+            continue
+        limits = [entry.get(key) for key in ("path", "model", "obligation")]
+        path, model, obligation = (v if isinstance(v, str) and v else None for v in limits)
+        waivers.append(
+            Waiver(
+                index,
+                rule.strip().upper(),
+                reason.strip(),
+                owner.strip(),
+                expires,
+                path,
+                model,
+                obligation,
+            )
+        )
+    return waivers
+
+
+def _model_in(model: str, finding: Finding) -> bool:
+    subject = finding.subject
+    if subject == f"model:{model}" or subject.startswith(f"model:{model}:"):
+        return True
+    if subject.startswith(("obligation:", "diff:")) and subject.endswith(f":{model}"):
+        return True
+    pattern = rf"(?<![\w./-]){re.escape(model)}(?![\w/-]|\.\w)"
+    return re.search(pattern, finding.message) is not None
+
+
+def matches(waiver: Waiver, finding: Finding, manifest: Manifest) -> bool:
+    """Whether ``waiver`` (from ``manifest``) covers ``finding``."""
+    if finding.rule != waiver.rule:
+        return False
+    if waiver.path is not None:
+        target = posixpath.normpath(
+            posixpath.join(posixpath.dirname(manifest.path), waiver.path.replace("\\", "/"))
+        )
+        inside = finding.path.startswith(target.rstrip("/") + "/")
+        if not (finding.path == target or inside or fnmatch.fnmatchcase(finding.path, target)):
+            return False
+    if waiver.model is not None and not _model_in(waiver.model, finding):
+        return False
+    if waiver.obligation is not None:
+        subject = finding.subject
+        if not (
+            subject == f"obligation:{waiver.obligation}"
+            or subject.startswith(f"obligation:{waiver.obligation}:")
+        ):
+            return False
+    return True
+
+
+def _refusal(waiver: Waiver) -> Optional[str]:
+    rule = get(waiver.rule)
+    if rule.name == "prohibited-practice":
+        return (
+            "prohibited practices (Art. 5) cannot be waived: they may not be placed on the "
+            "market, put into service or used at all"
+        )
+    if rule.input_error:
+        return "input errors cannot be waived: the manifest must be fixed so it can be read"
+    if rule.code in WAIVER_RULES:
+        return "waiver findings cannot themselves be waived"
+    return None
+
+
+def apply_waivers(
+    entries: list[Entry], system: SystemResult, manifest: Manifest, options: Options
+) -> list[Entry]:
+    """Mark the findings the manifest's waivers cover; report expired, expiring, stale ones."""
+    waivers = read_waivers(manifest)
+    if not waivers:
+        return entries
+    catalogue = rules()
+    notes: list[Finding] = []
+    for waiver in waivers:
+        where = ("waivers", waiver.index)
+        label = f"waivers[{waiver.index}] ({waiver.rule}, owner {waiver.owner})"
+        subject = f"waivers[{waiver.index}]:{waiver.rule}"
+        if waiver.rule not in catalogue:
+            from difflib import get_close_matches
+
+            close = get_close_matches(waiver.rule, list(catalogue), n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            notes.append(
+                manifest.finding(
+                    "AIA904",
+                    (*where, "rule"),
+                    f"waivers[{waiver.index}] names {waiver.rule}, which is not a rule{hint}; "
+                    "it waives nothing",
+                    subject=subject,
+                    value=True,
+                )
+            )
+            continue
+        refusal = _refusal(waiver)
+        if refusal is not None:
+            notes.append(
+                manifest.finding(
+                    "AIA903",
+                    (*where, "rule"),
+                    f"{label}: {refusal}; the waiver has no effect",
+                    article="Art. 5(1)" if get(waiver.rule).name == "prohibited-practice" else "",
+                    subject=subject,
+                    value=True,
+                )
+            )
+            continue
+        days_left = (waiver.expires - options.as_of).days
+        if days_left < 0:
+            notes.append(
+                manifest.finding(
+                    "AIA900",
+                    (*where, "expires"),
+                    f"{label} expired on {waiver.expires.isoformat()}; {waiver.owner} must "
+                    f"renew it or close the gap. It no longer waives {waiver.rule} "
+                    f'(reason was: "{waiver.reason}")',
+                    subject=subject,
+                    value=True,
+                )
+            )
+            continue
+        matched = False
+        reason = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
+        for position, entry in enumerate(entries):
+            finding = entry.finding
+            if entry.system is not system or is_protected(finding):
+                continue
+            if matches(waiver, finding, manifest):
+                matched = True
+                if not finding.waived:
+                    waived = finding.with_(waived=True, waiver_reason=reason)
+                    entries[position] = Entry(waived, system)
+        if not matched:
+            notes.append(
+                manifest.finding(
+                    "AIA902",
+                    where,
+                    f"{label} matches no finding; delete it or narrow it (it would silently "
+                    f"accept a future {waiver.rule} finding)",
+                    subject=subject,
+                )
+            )
+        elif days_left <= EXPIRY_NOTICE_DAYS:
+            plural = "s" if days_left > 1 else ""
+            when = "today" if days_left == 0 else f"in {days_left} day{plural}"
+            notes.append(
+                manifest.finding(
+                    "AIA901",
+                    (*where, "expires"),
+                    f"{label} expires on {waiver.expires.isoformat()} ({when}); after that "
+                    f"{waiver.rule} fails the build again",
+                    subject=subject,
+                    value=True,
+                )
+            )
+    return entries + _select([Entry(f, system) for f in notes], options)
+
+
+# --- baselines ---------------------------------------------------------------------------------
+
+
+def _baselined(findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
+    """The findings a baseline may hold, each with its fingerprint (report/_common.py's)."""
+    from aiact_lint.report._common import fingerprints
+
+    eligible = [
+        f
+        for f in sort_findings(list(findings))
+        if not f.waived and not is_protected(f) and f.rule not in WAIVER_RULES
+    ]
+    return list(zip(eligible, fingerprints(finding_dict(f) for f in eligible)))
+
+
+def write_baseline(file: str, findings: Sequence[Finding]) -> None:
+    rows = sorted(
+        ({"rule": f.rule, "path": f.path, "fingerprint": fp} for f, fp in _baselined(findings)),
+        key=lambda row: (row["path"], row["rule"], row["fingerprint"]),
+    )
+    document = {
+        "version": BASELINE_VERSION,
+        "tool": {"name": "aiact-lint", "version": __version__},
+        "fingerprints": rows,
+    }
+    try:
+        with open(file, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    except OSError as error:
+        raise SettingsError(f"--write-baseline {file}: {error.strerror or error}") from None
+    sys.stderr.write(f"aiact-lint: wrote {len(rows)} finding(s) to the baseline {file}\n")
+
+
+def read_baseline(file: str) -> set[str]:
+    try:
+        with open(file, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except OSError as error:
+        raise SettingsError(f"--baseline {file}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise SettingsError(f"--baseline {file}: not JSON: {error}") from None
+    rows = document.get("fingerprints") if isinstance(document, dict) else None
+    if document.get("version") != BASELINE_VERSION or not isinstance(rows, list):
+        raise SettingsError(
+            f"--baseline {file}: not an aiact-lint baseline (version {BASELINE_VERSION}); "
+            "write one with --write-baseline"
+        )
+    return {str(r["fingerprint"]) for r in rows if isinstance(r, dict) and "fingerprint" in r}
+
+
+def _apply_baseline(entries: list[Entry], file: str) -> tuple[list[Entry], int]:
+    known = read_baseline(file)
+    hide = {f for f, fp in _baselined([e.finding for e in entries]) if fp in known}
+    kept = [e for e in entries if e.finding not in hide]
+    return kept, len(entries) - len(kept)
+
+
+# --- --new-only --------------------------------------------------------------------------------
+
+
+def _new_only(entries: list[Entry], history: History) -> tuple[list[Entry], list[Entry]]:
+    changed, untracked = history.changed_lines()
+    base = _base()
+    try:
+        prefix = base.resolve().relative_to(history.root).as_posix()
+    except ValueError:
+        prefix = ""
+    new, old = [], []
+    for entry in entries:
+        finding = entry.finding
+        path = posixpath.join(prefix, finding.path) if prefix not in ("", ".") else finding.path
+        lines = set(range(finding.line, max(finding.line, finding.end_line) + 1))
+        fresh = path in untracked or bool(lines & changed.get(path, set()))
+        if fresh or is_protected(finding):
+            new.append(entry)
+        else:
+            old.append(entry)
+    return new, old

@@ -1,0 +1,687 @@
+"""``aiact-lint init``: ask the questions the law turns on, print the determination, write the
+manifest.
+
+Modes (see docs/init-and-report.md):
+
+* interactive — on a terminal, or with ``--interactive`` from any standard input (a pipe): every
+  question not answered by a flag is asked, with its choices and a default (Enter takes it);
+  every suggestion (Annex III points from the purpose, models and capabilities from the code) is
+  offered for acceptance or rejection;
+* non-interactive — ``--yes``, or flags on a standard input that is not a terminal: nothing is
+  asked; the flags are the answers, facts no flag gives are left out of the manifest, and
+  suggestions are accepted only with ``--yes`` (else listed as not accepted).
+
+Without a terminal, ``--interactive``, ``--yes`` or any answer flag the command refuses (exit 2)
+rather than wait on a standard input nobody writes to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import re
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+from aiact_lint.initwizard.answers import Answers, ModelAnswer
+from aiact_lint.initwizard.files import WriteRefused, existing_manifest, target_for, write_manifest
+from aiact_lint.initwizard.manifest_text import Todo, evidence_suggestion, render
+from aiact_lint.initwizard.prompts import InitAborted, Prompter
+from aiact_lint.initwizard.suggest import (
+    CodeFindings,
+    PointSuggestion,
+    annex_suggestions,
+    point_title,
+    scan_code,
+)
+
+InitError = InitAborted  # what cmd_init turns into a usage error (exit code 2)
+
+REGION = re.compile(r"^([A-Z]{2}|EU|EEA)$")
+MEDIA = ("text", "image", "audio", "video")
+ANSWER_FLAGS = (
+    "name",
+    "description",
+    "roles",
+    "developer",
+    "brand",
+    "regions",
+    "output_used_in_eu",
+    "established_in",
+    "public_authority",
+    "placed_on_market",
+    "open_source",
+    "purpose",
+    "sector",
+    "affected",
+    "annex_iii",
+    "derogation",
+    "annex_i",
+    "safety_component",
+    "third_party_assessment",
+    "chat",
+    "generates",
+    "deep_fake",
+    "emotion_recognition",
+    "workplace_emotion",
+    "biometric_categorisation",
+    "remote_biometric_id",
+    "profiling",
+    "models",
+)
+
+
+def _enum(*path: str) -> list[str]:
+    """Allowed values of a manifest key, from the published schema (one source of truth)."""
+    from aiact_lint.manifest import schema
+
+    node: Any = schema()
+    for key in path:
+        node = node["items"] if key == "[]" else node["properties"][key]
+    return [value for value in node["enum"] if isinstance(value, str)]
+
+
+def _region_problem(code: str) -> Optional[str]:
+    if REGION.match(code.upper()):
+        return None
+    return f"{code!r} is not an ISO 3166-1 alpha-2 code (DE, FR, US...), EU or EEA"
+
+
+def _date_problem(text: str) -> None:
+    if text:
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def _get(args: argparse.Namespace, name: str) -> Any:
+    return getattr(args, name, None)
+
+
+def choose_mode(args: argparse.Namespace) -> bool:
+    """True: ask questions. Refuses to wait on a standard input that is not a terminal."""
+    if _get(args, "interactive"):
+        return True
+    if _get(args, "yes"):
+        return False
+    if sys.stdin is not None and sys.stdin.isatty():
+        return True
+    if any(_get(args, name) is not None for name in ANSWER_FLAGS):
+        return False
+    raise InitAborted(
+        "standard input is not a terminal, so there is nobody to ask: give the answers as flags "
+        '(at least --purpose "..."; --yes accepts the suggestions), or pass --interactive to '
+        "read the answers from standard input"
+    )
+
+
+def _validate_flags(args: argparse.Namespace) -> None:
+    problems = []
+    roles = _enum("roles", "[]")
+    for role in _get(args, "roles") or []:
+        if role not in roles:
+            problems.append(f"--role {role}: not one of {', '.join(roles)}")
+    for code in _get(args, "regions") or []:
+        problem = _region_problem(code)
+        if problem:
+            problems.append(f"--region {problem}")
+    established = _get(args, "established_in")
+    if established is not None:
+        problem = _region_problem(established)
+        if problem:
+            problems.append(f"--established-in {problem}")
+    points = _enum("use_case", "annex_iii", "[]")
+    for point in _get(args, "annex_iii") or []:
+        if point not in points:
+            problems.append(f"--annex-iii {point}: not an Annex III point ({', '.join(points)})")
+    acts = _enum("use_case", "annex_i", "[]")
+    for act in _get(args, "annex_i") or []:
+        if act.upper() not in acts:
+            problems.append(f"--annex-i {act}: not one of {', '.join(acts)}")
+    for kind in _get(args, "generates") or []:
+        if kind not in (*MEDIA, "none"):
+            problems.append(f"--generates {kind}: not one of {', '.join(MEDIA)} or none")
+    if problems:
+        raise InitAborted("; ".join(problems))
+
+
+class Dialogue:
+    """The questions, in the order the law needs them, and what was suggested on the way."""
+
+    def __init__(self, prompter: Prompter, args: argparse.Namespace, folder: Path) -> None:
+        self.p = prompter
+        self.args = args
+        self.folder = folder
+        self.accept = bool(_get(args, "yes"))
+        self.answers = Answers()
+        self.not_accepted: list[str] = []  # suggestions left out, for the closing notes
+        self.code = CodeFindings(available=False)
+
+    # --- helpers: a flag answers; else the prompt; else (non-interactive) nothing is claimed ---
+
+    def yes_no(self, flag: str, question: str, default: bool, hint: str = "") -> Optional[bool]:
+        preset = _get(self.args, flag)
+        if preset is not None or self.p.interactive:
+            return self.p.yes_no(question, preset, default, hint)
+        return None
+
+    def offer(self, question: str, hint: str, label: str) -> bool:
+        """A suggestion: asked (default yes), or accepted by --yes, or noted as not accepted."""
+        if self.p.interactive:
+            return self.p.yes_no(question, None, True, hint)
+        if self.accept:
+            return True
+        self.not_accepted.append(label)
+        return False
+
+    # --- the questions --------------------------------------------------------------------------
+
+    def run(self) -> Answers:
+        a = self.answers
+        p = self.p
+        args = self.args
+        if _get(args, "code_scan") is not False:
+            self.code = scan_code(self.folder)
+        p.heading("The system")
+        a.name = p.text(
+            "Name of the AI system",
+            _get(args, "name"),
+            default=self.folder.resolve().name or "AI system",
+            required=True,
+        )
+        a.description = _get(args, "description") or ""
+        self.roles()
+        self.market()
+        self.purpose()
+        self.capabilities()
+        self.annex_iii()
+        self.annex_i()
+        self.models()
+        return a
+
+    def roles(self) -> None:
+        a, p, args = self.answers, self.p, self.args
+        p.heading("Your roles (Art. 3(3)-(8))")
+        a.roles = p.many(
+            "Your roles for this system",
+            _enum("roles", "[]"),
+            _get(args, "roles"),
+            ["deployer"],
+            hint="provider: develops it (or has it developed) and places it on the market or puts "
+            "it into service under its own name; deployer: uses it under its authority.",
+        ) or ["deployer"]
+        if "provider" in a.roles:
+            return
+        developer = _get(args, "developer")
+        if developer is not None or p.interactive:
+            a.developer = p.choice(
+                "Who built the system", ("us", "third_party"), developer, "third_party"
+            )
+        brand = _get(args, "brand")
+        if brand is not None or p.interactive:
+            a.brand = p.choice(
+                "Under whose name or trademark is it offered",
+                ("own", "third_party"),
+                brand,
+                "third_party",
+                hint="Your own name on a high-risk system makes you its provider (Art. 25(1)(a)).",
+            )
+
+    def market(self) -> None:
+        a, p, args = self.answers, self.p, self.args
+        p.heading("Markets (Art. 2)")
+        regions = p.many(
+            "Where is it placed on the market, put into service or used",
+            None,
+            _get(args, "regions"),
+            ["EU"] if p.interactive else [],
+            hint="ISO 3166-1 alpha-2 codes, EU or EEA, comma-separated.",
+            check=_region_problem,
+        )
+        a.regions = [r.upper() for r in regions]
+        from aiact_lint.classify import union_codes
+
+        if a.regions and not set(a.regions) & union_codes():
+            a.output_used_in_eu = self.yes_no(
+                "output_used_in_eu",
+                "Is its output used in the EU",
+                False,
+                "Art. 2(1)(c): output used in the Union brings the system into scope.",
+            )
+        elif _get(args, "output_used_in_eu") is not None:
+            a.output_used_in_eu = _get(args, "output_used_in_eu")
+        established = p.text(
+            "Where is your organisation established (ISO code, EU or EEA; Enter to skip)",
+            _get(args, "established_in"),
+            parse=lambda v: _raise(_region_problem(v)) if v else None,
+        )
+        a.established_in = established.upper() or None
+        placed = _get(args, "placed_on_market")
+        a.placed_on_market = (
+            placed.isoformat()
+            if isinstance(placed, datetime.date)
+            else p.text(
+                "First placed on the market or put into service (YYYY-MM-DD; Enter if not yet)",
+                None,
+                parse=_date_problem,
+            )
+            or None
+        )
+        a.free_open_source = self.yes_no(
+            "open_source",
+            "Is the system released under a free and open-source licence",
+            False,
+            "Art. 2(12) exempts it only when it is neither high-risk, an Art. 5 practice nor an "
+            "Art. 50 system.",
+        )
+
+    def purpose(self) -> None:
+        a, p, args = self.answers, self.p, self.args
+        p.heading("Intended purpose (Art. 3(12))")
+        a.purpose = p.text(
+            "What is it for, in plain words",
+            _get(args, "purpose"),
+            required=True,
+            hint="e.g. 'Answers customer questions about orders' or 'Ranks job applicants'.",
+        )
+        a.sector = p.text("Sector (Enter to skip)", _get(args, "sector"))
+        a.affected_persons = p.many(
+            "Who is affected by it (comma-separated)",
+            None,
+            _get(args, "affected"),
+            [],
+            hint="e.g. customers, job applicants, students, patients, employees.",
+        )
+
+    def capabilities(self) -> None:
+        a, p, args = self.answers, self.p, self.args
+        caps = a.capabilities
+        code = self.code.capabilities
+        p.heading("What the system does (Art. 5, Art. 50)")
+        chat = _get(args, "chat")
+        if chat is None and "chat" in code and not p.interactive and self.accept:
+            chat = True
+        if chat is not None or p.interactive:
+            caps["interacts_with_natural_persons"] = p.yes_no(
+                "Does it chat or otherwise interact directly with people",
+                chat,
+                "chat" in code,
+                _found(code.get("chat"), "a chat or voice API call"),
+            )
+        generates = _get(args, "generates")
+        suggested = [m for m in MEDIA if m in code]
+        if caps.get("interacts_with_natural_persons") and "text" not in suggested:
+            suggested.insert(0, "text")  # a chat answers in generated text (Art. 50(2))
+        if generates is None and suggested and not p.interactive and self.accept:
+            generates = suggested
+        if generates is not None or p.interactive:
+            kinds = p.many(
+                "Which synthetic content does it generate",
+                MEDIA,
+                [g for g in generates if g != "none"] if generates is not None else None,
+                suggested,
+                hint=_found(
+                    [w for m in suggested for w in code.get(m, [])], "image/audio/video generation"
+                ),
+            )
+            caps["generates_synthetic_content"] = [m for m in MEDIA if m in kinds]
+        media = set(caps.get("generates_synthetic_content") or []) - {"text"}
+        deep_fake = _get(args, "deep_fake")
+        if deep_fake is not None or (p.interactive and media):
+            caps["deep_fake"] = p.yes_no(
+                "Can it produce deep fakes (realistic images, audio or video of real people, "
+                "objects, places or events)",
+                deep_fake,
+                False,
+            )
+        emotion = self.yes_no(
+            "emotion_recognition",
+            "Does it recognise or infer emotions or intentions from faces, voices or other "
+            "biometric data",
+            False,
+        )
+        if emotion is not None:
+            caps["emotion_recognition"] = emotion
+        workplace = _get(args, "workplace_emotion")
+        if workplace is not None or (p.interactive and emotion):
+            caps["workplace_or_education_emotion_inference"] = p.yes_no(
+                "Of people at the workplace or in education",
+                workplace,
+                False,
+                "Art. 5(1)(f) prohibits that, except for medical or safety reasons.",
+            )
+        categorisation = self.yes_no(
+            "biometric_categorisation",
+            "Does it sort people into categories from biometric data (biometric categorisation)",
+            False,
+        )
+        if categorisation is not None:
+            caps["biometric_categorisation"] = categorisation
+        rbi = _get(args, "remote_biometric_id")
+        if rbi is not None or p.interactive:
+            answer = p.choice(
+                "Does it identify people remotely from biometric data",
+                ("none", "real_time", "post"),
+                rbi,
+                "none",
+            )
+            caps["remote_biometric_identification"] = None if answer == "none" else answer
+        a.profiling = self.yes_no(
+            "profiling",
+            "Does it profile people (evaluate work performance, economic situation, health, "
+            "preferences, reliability, behaviour or location)",
+            False,
+            "Profiling voids any Art. 6(3) derogation for an Annex III use.",
+        )
+
+    def annex_iii(self) -> None:
+        a, p, args = self.answers, self.p, self.args
+        p.heading("High-risk uses (Art. 6(2), Annex III)")
+        declared = list(_get(args, "annex_iii") or [])
+        for suggestion in self._point_suggestions(declared):
+            label = f"Annex III {suggestion.point} ({suggestion.title})"
+            if self.offer(
+                f"Declare Annex III {suggestion.point} — {suggestion.title}",
+                f"Suggested by {suggestion.why}.",
+                f"{label}, suggested by {suggestion.why}",
+            ):
+                declared.append(suggestion.point)
+        points = _enum("use_case", "annex_iii", "[]")
+        if p.interactive and _get(args, "annex_iii") is None:
+            declared += p.many(
+                "Other Annex III points it falls under (e.g. 4(a), 5(b))",
+                points,
+                None,
+                [],
+            )
+        order = {point: index for index, point in enumerate(points)}
+        a.annex_iii = sorted(set(declared), key=lambda point: order.get(point, len(order)))
+        if not a.annex_iii:
+            return
+        derogation = _get(args, "derogation")
+        if derogation is not None or (p.interactive and a.profiling is not True):
+            answer = p.choice(
+                "Does an Art. 6(3) derogation apply",
+                ("none", *_enum("use_case", "derogation", "condition")),
+                derogation,
+                "none",
+                hint="Only when it poses no significant risk of harm; never with profiling.",
+            )
+            a.derogation = None if answer == "none" else answer
+        if "deployer" in a.roles:
+            a.public_authority = self.yes_no(
+                "public_authority",
+                "Is your organisation a public authority (a body governed by public law)",
+                False,
+                "Public bodies must assess the impact on fundamental rights (Art. 27).",
+            )
+        elif _get(args, "public_authority") is not None:
+            a.public_authority = _get(args, "public_authority")
+
+    def _point_suggestions(self, declared: list[str]) -> list[PointSuggestion]:
+        a = self.answers
+        texts = {
+            "purpose": a.purpose,
+            "description": a.description,
+            "sector": a.sector,
+            "affected_persons": ", ".join(a.affected_persons),
+        }
+        found = annex_suggestions(texts)
+        # Points the capabilities imply (emotion recognition is 1(c)...): the engine says which.
+        from aiact_lint.classify import determine
+
+        det = determine(a.data(), datetime.date.today(), "commission_one_third")
+        facts = {
+            "emotion_recognition": "emotion recognition",
+            "biometric_categorisation_attributes": "biometric categorisation",
+            "remote_biometric_identification": "remote biometric identification",
+        }
+        for point, fact in det.implied_annex_iii.items():
+            if all(s.point != point for s in found):
+                why = f"the capability {facts.get(fact, fact)}"
+                found.append(PointSuggestion(point, point_title(point), why))
+        return [s for s in found if s.point not in declared]
+
+    def annex_i(self) -> None:
+        a, p, args = self.answers, self.p, self.args
+        acts = _enum("use_case", "annex_i", "[]")
+        given = _get(args, "annex_i")
+        if given is None and not p.interactive:
+            return
+        p.heading("Regulated products (Art. 6(1), Annex I)")
+        a.annex_i = p.many(
+            "Is it a product, or a safety component of one, under Annex I legislation",
+            acts,
+            [g.upper() for g in given] if given is not None else None,
+            [],
+            hint="e.g. MDR (medical devices), MACHINERY, TOYS, RADIO_EQUIPMENT; none if not.",
+        )
+        if not a.annex_i:
+            return
+        a.safety_component = self.yes_no(
+            "safety_component",
+            "Is the AI system that product, or a safety component of it",
+            True,
+        )
+        a.third_party_assessment = self.yes_no(
+            "third_party_assessment",
+            "Does the product need a third-party conformity assessment",
+            True,
+        )
+
+    def models(self) -> None:
+        a, p, args = self.answers, self.p, self.args
+        p.heading("Models")
+        ids = list(_get(args, "models") or [])
+        access: dict[str, Optional[str]] = {}
+        if self.code.problem:
+            p.say(f"  (the code scan failed: {self.code.problem}; no model suggestions)")
+        for found in self.code.models:
+            access[found.id] = found.access
+            if found.id in ids:
+                continue
+            via = f" via {found.sdk}" if found.sdk else ""
+            where = ", ".join(found.where)
+            if self.offer(
+                f"Declare the model {found.id}",
+                f"Found in the code at {where}{via}.",
+                f"model {found.id} (found at {where})",
+            ):
+                ids.append(found.id)
+        if p.interactive and _get(args, "models") is None:
+            ids += p.many(
+                "Other models it uses (hub id, API model name or file name; comma-separated)",
+                None,
+                None,
+                [],
+            )
+        seen: list[str] = []
+        for model_id in ids:
+            if model_id in seen:
+                continue
+            seen.append(model_id)
+            how = access.get(model_id)
+            if p.interactive:
+                answer = p.choice(
+                    f"How does the system use {model_id}",
+                    ("api", "weights", "unknown"),
+                    None,
+                    how or "unknown",
+                    hint="api: a hosted service; weights: the model runs on your side.",
+                )
+                how = None if answer == "unknown" else answer
+            a.models.append(ModelAnswer(model_id, how))
+
+
+def _raise(problem: Optional[str]) -> None:
+    if problem:
+        raise ValueError(problem)
+
+
+def _found(places: Optional[list[str]], what: str) -> str:
+    if not places:
+        return ""
+    return f"The code shows {what} at {', '.join(places[:3])}."
+
+
+# --- determination, TODOs, output ---------------------------------------------------------------
+
+
+def todos_for(obligations: list[Any]) -> list[Todo]:
+    """Evidence the applicable obligations ask for and the manifest cannot point at yet."""
+    todos: list[Todo] = []
+    seen: set[str] = set()
+    for item in obligations:
+        key = item.evidence_key
+        if item.status == "exempt" or key is None or item.evidence is not None or key in seen:
+            continue
+        seen.add(key)
+        todos.append(
+            Todo(
+                key=key,
+                article=item.article,
+                title=item.title,
+                applies_from=item.applies_from,
+                suggestion=evidence_suggestion(key),
+                upcoming=item.status == "upcoming",
+            )
+        )
+    return todos
+
+
+def describe(det: Any, obligations: list[Any], as_of: datetime.date) -> list[str]:
+    from aiact_lint import LAW_VERSION
+
+    risk = det.risk
+    lines = [f"Determination as of {as_of.isoformat()} ({LAW_VERSION}):"]
+    tier = {
+        "prohibited": "a prohibited practice (Art. 5)",
+        "high": "a high-risk system (Art. 6)",
+        "limited": "transparency duties (Art. 50)",
+        "minimal": "no Art. 5, Art. 6 or Art. 50 route",
+        "out_of_scope": "outside the scope of the AI Act",
+    }.get(risk, "")
+    lines.append(f"  risk: {risk} — {tier}")
+    lines.append(f"  routes: {', '.join(det.routes) or 'none'}")
+    lines.append(f"  roles: {', '.join(det.roles) or 'none'}")
+    for reason in det.reasons:
+        lines.append(f"  - {reason.text} [{reason.article}]")
+    for model in det.models:
+        lines.append(f"  - model {model.id}: GPAI status {model.status}")
+    if risk == "prohibited":
+        lines.append(
+            "  ! A prohibited practice may not be placed on the market, put into service or "
+            "used in the Union at all."
+        )
+    now = [o for o in obligations if o.status in ("met", "missing")]
+    later = [o for o in obligations if o.status == "upcoming"]
+    exempt = [o for o in obligations if o.status == "exempt"]
+    if obligations:
+        dates = sorted({o.applies_from.isoformat() for o in later})
+        parts = [f"{len(now)} apply now"]
+        if later:
+            parts.append(f"{len(later)} upcoming (from {', '.join(dates)})")
+        if exempt:
+            parts.append(f"{len(exempt)} exempt")
+        lines.append(f"  obligations: {len(obligations)} — {'; '.join(parts)}")
+    else:
+        lines.append("  obligations: none for these roles and facts")
+    return lines
+
+
+def _manifest_problems(text: str, target: Path) -> list[str]:
+    """Schema problems of the text about to be written (a bug if any: never written)."""
+    from aiact_lint.manifest import Manifest, validate
+    from aiact_lint.yamlsafe import YamlProblem, load
+
+    try:
+        doc = load(text)
+    except YamlProblem as problem:
+        return [problem.message]
+    manifest = Manifest(file=target.resolve(), root=target.resolve().parent, doc=doc)
+    return [f"{f.rule} {f.message}" for f in validate(manifest)]
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from aiact_lint.classify import determine
+    from aiact_lint.obligations import evaluate
+
+    _validate_flags(args)
+    interactive = choose_mode(args)
+    if not interactive and not _get(args, "purpose"):
+        raise InitAborted(
+            '--purpose "..." is required when nothing is asked (the intended '
+            "purpose is what the law classifies)"
+        )
+    target = target_for(_get(args, "path") or ".")
+    folder = target.parent
+    if not folder.is_dir():
+        raise InitAborted(f"{folder} is not a folder")
+    existing = existing_manifest(target)
+    if existing is not None and not _get(args, "force") and not _get(args, "dry_run"):
+        raise InitAborted(
+            f"{existing} already exists; pass --force to replace it (the old one is kept as "
+            "a backup)"
+        )
+    as_of = _get(args, "as_of") or datetime.date.today()
+    policy = _get(args, "policy") or "commission_one_third"
+    prompter = Prompter(interactive)
+    if interactive:
+        prompter.say(
+            f"aiact-lint init: describe one AI system for {target}. Enter takes the [default]; "
+            "Ctrl-D stops without writing anything."
+        )
+    dialogue = Dialogue(prompter, args, folder)
+    answers = dialogue.run()
+    data = answers.data()
+    det = determine(data, as_of, policy)
+    obligations = evaluate(data, det, as_of)
+    todos = todos_for(obligations)
+    text = render(answers, det.risk, todos, as_of)
+    problems = _manifest_problems(text, target)
+    if problems:  # never write a manifest `check` would refuse
+        raise RuntimeError("init produced an invalid manifest: " + "; ".join(problems))
+    prompter.say()
+    for line in describe(det, obligations, as_of):
+        prompter.say(line)
+    if _get(args, "dry_run"):
+        prompter.say()
+        prompter.say(f"--dry-run: {target} is not written; it would read:")
+        prompter.say()
+        prompter.out.write(text)
+        _closing(prompter, todos, dialogue.not_accepted, target, written=False)
+        return 0
+    if interactive and not prompter.yes_no(f"Write {target}", None, True):
+        prompter.say("Nothing written.")
+        return 0
+    try:
+        written, backup = write_manifest(target, text, bool(_get(args, "force")))
+    except WriteRefused as error:
+        raise InitAborted(str(error)) from None
+    prompter.say()
+    saved = f" (the previous one is kept as {backup})" if backup is not None else ""
+    prompter.say(f"Wrote {written}{saved}.")
+    _closing(prompter, todos, dialogue.not_accepted, written, written=True)
+    return 0
+
+
+def _closing(
+    p: Prompter, todos: list[Todo], not_accepted: list[str], target: Path, written: bool
+) -> None:
+    if todos:
+        p.say()
+        p.say(
+            "TODO: evidence the obligations ask for (commented out in the manifest, not claimed):"
+        )
+        for todo in todos:
+            p.say(f"  [ ] {todo.key}: {todo.line()}")
+    if not_accepted:
+        p.say()
+        p.say("Suggestions not accepted (answer them with flags, or --yes to accept):")
+        for label in not_accepted:
+            p.say(f"  - {label}")
+    if written:
+        p.say()
+        p.say(f"Next: aiact-lint check {target}")

@@ -1,0 +1,1070 @@
+"""Models and capabilities evident in code, held against the manifests that govern the code.
+
+One scan per repository root per run (``CodeScans``): git lists and pre-filters the files
+(``git grep -F -l -z`` with the fixed strings of ``law/model_patterns.yaml``), and Python reads
+only the files that hit, inside the root, regular, bounded and tolerantly decoded. Outside git a
+walk that skips vendored and generated folders does the same job in Python.
+
+Nothing here executes, imports or writes anything from the repository. Git runs with
+``core.fsmonitor`` disabled so that a repository's own configuration cannot start a program.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import os
+import posixpath
+import re
+import stat
+import subprocess
+import weakref
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+
+from aiact_lint.catalogue import make_finding, resolve
+from aiact_lint.findings import Finding, Span
+from aiact_lint.lawdata import table
+
+if TYPE_CHECKING:
+    from aiact_lint.classify import Determination
+    from aiact_lint.manifest import Manifest
+
+MANIFEST_NAMES = ("aiact.yaml", "aiact.yml")
+SUPPRESSION_MARK = "aiact-lint:"
+MODALITIES = ("image", "audio", "video")
+GIT = ("git", "-c", "core.fsmonitor=false", "-c", "core.quotePath=false")
+BINARY_SNIFF = 8192
+WEIGHT_SPAN: Span = (1, 1, 1, 1)
+
+
+# --- the pattern data ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One provider or SDK from law/model_patterns.yaml (regexes compiled on first use)."""
+
+    name: str
+    kind: str
+    languages: tuple[str, ...]
+    fixed: tuple[str, ...]
+    patterns: tuple[str, ...]
+    hints: tuple[tuple[str, str], ...]  # (capability, regex)
+    examples: tuple[dict[str, Any], ...]
+
+    def applies(self, text: str) -> bool:
+        return any(token in text for token in self.fixed)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    entries: tuple[Entry, ...]
+    languages: dict[str, tuple[str, ...]]  # language -> globs
+    example_files: dict[str, str]
+    weights: tuple[str, ...]
+    skip_dirs: frozenset[str]
+    skip_files: tuple[str, ...]
+    max_bytes: int
+    ref_ignore: frozenset[str]
+    _language_res: tuple[tuple[str, re.Pattern[str]], ...]
+    _weights_re: re.Pattern[str]
+    _skip_files_re: re.Pattern[str]
+
+    def language_of(self, rel: str) -> str | None:
+        for name, regex in self._language_res:
+            if regex.match(rel):
+                return name
+        return None
+
+    def is_weights(self, rel: str) -> bool:
+        return self._weights_re.match(rel) is not None
+
+    def skipped(self, rel: str) -> bool:
+        """In a vendored or generated folder, or a lock file / bundle: never scanned."""
+        parts = rel.split("/")
+        if any(p in self.skip_dirs or p.endswith(".egg-info") for p in parts[:-1]):
+            return True
+        return self._skip_files_re.match(parts[-1]) is not None
+
+    def tokens(self, language: str) -> list[str]:
+        """The fixed strings that make a file of ``language`` worth reading (git grep -F)."""
+        found = {SUPPRESSION_MARK}
+        for entry in self.entries:
+            if language in entry.languages:
+                found.update(entry.fixed)
+        return sorted(found)
+
+    def entries_for(self, language: str) -> list[Entry]:
+        return [e for e in self.entries if language in e.languages]
+
+
+def _globs_re(globs: Iterable[str]) -> re.Pattern[str]:
+    """git's default pathspec semantics: fnmatch where ``*`` also matches ``/``."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs) or "(?!)")
+
+
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+
+
+def expand(pattern: str, macros: dict[str, str], depth: int = 0) -> str:
+    """Replace ``{name}`` by its macro (recursively); quantifiers such as ``{1,200}`` stay."""
+    if depth > 5:
+        raise ValueError("macros nest too deeply")
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in macros:
+            raise ValueError(f"unknown macro {{{name}}} in {pattern!r}")
+        return expand(macros[name], macros, depth + 1)
+
+    return _MACRO.sub(one, pattern)
+
+
+@cache
+def patterns() -> Patterns:
+    data = table("model_patterns")
+    macros: dict[str, str] = dict(data.get("macros") or {})
+    entries = []
+    for raw in data["providers"]:
+        entries.append(
+            Entry(
+                name=raw["name"],
+                kind=raw["kind"],
+                languages=tuple(raw["languages"]),
+                fixed=tuple(raw["fixed"]),
+                patterns=tuple(expand(p, macros) for p in raw.get("patterns") or ()),
+                hints=tuple(
+                    (h["capability"], expand(h["regex"], macros)) for h in raw.get("hints") or ()
+                ),
+                examples=tuple(raw.get("examples") or ()),
+            )
+        )
+    languages = {name: tuple(spec["globs"]) for name, spec in data["languages"].items()}
+    return Patterns(
+        entries=tuple(entries),
+        languages=languages,
+        example_files={name: spec["example_file"] for name, spec in data["languages"].items()},
+        weights=tuple(data["weights"]),
+        skip_dirs=frozenset(data["skip_dirs"]),
+        skip_files=tuple(data["skip_files"]),
+        max_bytes=int(data["max_bytes"]),
+        ref_ignore=frozenset(data.get("ref_ignore") or ()),
+        _language_res=tuple((name, _globs_re(globs)) for name, globs in languages.items()),
+        _weights_re=_globs_re(data["weights"]),
+        _skip_files_re=_globs_re(data["skip_files"]),
+    )
+
+
+@cache
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.MULTILINE)
+
+
+# --- what a scan finds ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A model named in code (``model`` None: an SDK call whose model the code does not name)."""
+
+    path: str  # root-relative, posix
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    model: Optional[str]
+    provider: str
+    kind: str  # hub | api | local | wrapper | config | weights
+    use_line: int = 0  # where a constant holding the id is used, when that is another line
+
+    @property
+    def span(self) -> Span:
+        return (self.line, self.column, self.end_line, self.end_column)
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A place where the code shows an Art. 50 capability (image/audio/video/interaction)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    capability: str
+    provider: str
+    text: str
+
+    @property
+    def span(self) -> Span:
+        return (self.line, self.column, self.end_line, self.end_column)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An ``aiact-lint: ignore[...]`` comment. It covers its own line, and the next line too
+    when the comment stands alone on its line."""
+
+    path: str
+    line: int
+    column: int
+    end_column: int
+    codes: tuple[str, ...]  # resolved catalogue codes
+    unknown: tuple[str, ...]  # names that resolve to no rule
+    bracket: bool  # False: no [CODE] list at all
+    reason: str
+    own_line: bool
+
+    def covers(self, line: int) -> bool:
+        return line == self.line or (self.own_line and line == self.line + 1)
+
+
+@dataclass
+class CodeIndex:
+    """Everything one repository scan found. Paths are root-relative posix strings."""
+
+    root: Path
+    use_git: bool
+    references: list[Reference] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+    suppressions: dict[str, list[Suppression]] = field(default_factory=dict)
+    manifest_dirs: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    files_read: int = 0
+
+    def suppressed(self, path: str, lines: Iterable[int], code: str) -> bool:
+        wanted = [line for line in lines if line > 0]
+        for item in self.suppressions.get(path, ()):
+            if item.reason and code in item.codes and any(item.covers(n) for n in wanted):
+                return True
+        return False
+
+
+# --- scanning one text ---------------------------------------------------------------------------
+
+
+class _Lines:
+    """Offsets -> 1-based (line, column), computed once per file on first need."""
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        index = text.find("\n")
+        while index >= 0:
+            starts.append(index + 1)
+            index = text.find("\n", index + 1)
+        self.starts = starts
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.at(start)
+        end_line, end_column = self.at(end)
+        return line, column, end_line, end_column
+
+
+_ASSIGN_TAIL = (
+    r"[ \t]*(?::[^=\n]{1,80})?=[ \t]*"
+    r"(?:(?:os\.getenv|os\.environ\.get)\(\s*[\"'][^\"'\n]*[\"']\s*,\s*)?"
+    r"(?P<q>[\"'`])(?P<model>[^\"'`\s\\{}$<>]{1,200})(?P=q)"
+)
+
+
+@lru_cache(maxsize=512)
+def _assignment(name: str) -> re.Pattern[str]:
+    """``NAME = "value"`` (Python, annotated), ``const NAME = "value"`` (JS/TS), at line start."""
+    head = r"^[ \t]*(?:export[ \t]+)?(?:(?:const|let|var|final|static|readonly|private)[ \t]+)*"
+    return re.compile(head + re.escape(name) + r"(?![\w$])" + _ASSIGN_TAIL, re.MULTILINE)
+
+
+def _resolve(text: str, name: str, before: int) -> tuple[int, int, str] | None:
+    """The string literal assigned to ``name`` in this file: the last one before ``before``,
+    else the first one after it. Dotted names also try their last part (``settings.MODEL``)."""
+    candidates = [name]
+    if "." in name:
+        candidates.append(name.rsplit(".", 1)[1])
+    for candidate in candidates:
+        if candidate not in text:
+            continue
+        best: tuple[int, int, str] | None = None
+        for match in _assignment(candidate).finditer(text):
+            found = (match.start("model"), match.end("model"), match.group("model"))
+            if match.start() < before:
+                best = found
+            elif best is None:
+                return found
+            else:
+                break
+        if best is not None:
+            return best
+    return None
+
+
+def _plausible(value: str) -> bool:
+    return bool(value) and not value.isdigit() and len(value) <= 200
+
+
+_SUPPRESSION = re.compile(
+    r"(?:#|//|/\*|<!--)[ \t]*aiact-lint:[ \t]*ignore\b(?P<bracket>\[(?P<codes>[^\]\n]*)\])?"
+    r"(?P<reason>[^\n]*)"
+)
+_REASON_JUNK = re.compile(r"^[\s:;,\-–—]+|(?:\*/|-->)\s*$")
+
+
+def _suppressions(rel: str, text: str, lines: _Lines) -> list[Suppression]:
+    found = []
+    for match in _SUPPRESSION.finditer(text):
+        line, column = lines.at(match.start())
+        line_start = lines.starts[line - 1]
+        own_line = not text[line_start : match.start()].strip()
+        end = match.end()
+        while end > match.start() and text[end - 1] in "\r \t":
+            end -= 1
+        codes: list[str] = []
+        unknown: list[str] = []
+        for token in re.split(r"[\s,]+", match.group("codes") or ""):
+            if not token:
+                continue
+            rule = resolve(token)
+            if rule is None:
+                unknown.append(token)
+            elif rule.code not in codes:
+                codes.append(rule.code)
+        reason = match.group("reason") or ""
+        reason = _REASON_JUNK.sub("", reason.strip()).strip()
+        found.append(
+            Suppression(
+                path=rel,
+                line=line,
+                column=column,
+                end_column=column + (end - match.start()),
+                codes=tuple(codes),
+                unknown=tuple(unknown),
+                bracket=match.group("bracket") is not None,
+                reason=reason,
+                own_line=own_line,
+            )
+        )
+    return found
+
+
+def scan_text(
+    rel: str, text: str, entries: Iterable[Entry], ref_ignore: frozenset[str] | None = None
+) -> tuple[list[Reference], list[Hint], list[Suppression]]:
+    """The model references, capability hints and suppressions in one file's text."""
+    if ref_ignore is None:
+        ref_ignore = patterns().ref_ignore
+    lines: _Lines | None = None
+    references: dict[tuple[int, int], Reference] = {}
+    hints: dict[tuple[int, str], Hint] = {}
+
+    for entry in entries:
+        if not entry.applies(text):
+            continue
+        for regex in entry.patterns:
+            for match in _compiled(regex).finditer(text):
+                groups = match.groupdict()
+                use_line = 0
+                if groups.get("model") is not None:
+                    start, end = match.span("model")
+                    model: str | None = groups["model"]
+                elif groups.get("ref") is not None:
+                    if groups["ref"] in ref_ignore:
+                        continue
+                    start, end = match.span("ref")
+                    resolved = _resolve(text, groups["ref"], start)
+                    if resolved is None:
+                        model = None
+                    else:
+                        lines = lines or _Lines(text)
+                        use_line = lines.at(start)[0]
+                        start, end, model = resolved
+                else:
+                    continue
+                if model is not None and not _plausible(model):
+                    continue
+                if (start, end) in references:
+                    continue
+                lines = lines or _Lines(text)
+                span = lines.span(start, end)
+                references[(start, end)] = Reference(
+                    rel,
+                    *span,
+                    model=model,
+                    provider=entry.name,
+                    kind=entry.kind,
+                    use_line=use_line if use_line != span[0] else 0,
+                )
+        for capability, regex in entry.hints:
+            for match in _compiled(regex).finditer(text):
+                start, end = match.span()
+                for name, value in match.groupdict().items():
+                    if name.startswith("at") and value is not None:
+                        start, end = match.span(name)
+                        break
+                if (start, capability) in hints:
+                    continue
+                lines = lines or _Lines(text)
+                hints[(start, capability)] = Hint(
+                    rel, *lines.span(start, end), capability, entry.name, text[start:end]
+                )
+    suppressions: list[Suppression] = []
+    if SUPPRESSION_MARK in text:
+        suppressions = _suppressions(rel, text, lines or _Lines(text))
+    ordered = sorted(references.items())
+    return [r for _, r in ordered], [h for _, h in sorted(hints.items())], suppressions
+
+
+# --- reading files safely ------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads root-relative paths: inside the real root, regular files only, bounded."""
+
+    def __init__(self, root: Path, max_bytes: int, index: CodeIndex) -> None:
+        self.root = os.path.realpath(root)
+        self.max_bytes = max_bytes
+        self.index = index
+        self._dirs: dict[str, bool] = {}
+
+    def _dir_inside(self, rel_dir: str) -> bool:
+        known = self._dirs.get(rel_dir)
+        if known is None:
+            real = os.path.realpath(os.path.join(self.root, *rel_dir.split("/")))
+            known = real == self.root or real.startswith(self.root + os.sep)
+            self._dirs[rel_dir] = known
+        return known
+
+    def read(self, rel: str) -> str | None:
+        parts = rel.split("/")
+        if (
+            not rel
+            or "\x00" in rel
+            or rel.startswith("/")
+            or any(p in ("", ".", "..") for p in parts)
+        ):
+            self.index.skipped.append((rel, "not a plain relative path"))
+            return None
+        if not self._dir_inside(posixpath.dirname(rel)):
+            self.index.skipped.append((rel, "folder resolves outside the repository"))
+            return None
+        full = os.path.join(self.root, *parts)
+        try:
+            info = os.lstat(full)
+        except OSError:
+            return None  # deleted since git listed it
+        if not stat.S_ISREG(info.st_mode):
+            why = "symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+            self.index.skipped.append((rel, why))
+            return None
+        if info.st_size > self.max_bytes:
+            self.index.skipped.append((rel, f"larger than {self.max_bytes} bytes"))
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        flags |= getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(full, flags)
+        except OSError:
+            self.index.skipped.append((rel, "cannot be opened"))
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                self.index.skipped.append((rel, "not a regular file"))
+                return None
+            chunks = []
+            remaining = self.max_bytes + 1
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        except OSError:
+            self.index.skipped.append((rel, "cannot be read"))
+            return None
+        finally:
+            os.close(fd)
+        raw = b"".join(chunks)
+        if len(raw) > self.max_bytes:
+            self.index.skipped.append((rel, f"larger than {self.max_bytes} bytes"))
+            return None
+        if b"\x00" in raw[:BINARY_SNIFF]:
+            self.index.skipped.append((rel, "binary"))
+            return None
+        self.index.files_read += 1
+        text = raw.decode("utf-8", errors="replace")
+        return text[1:] if text.startswith("\ufeff") else text
+
+
+# --- listing files: git or a walk ----------------------------------------------------------------
+
+
+class GitFailed(Exception):
+    pass
+
+
+def _split(output: bytes) -> list[str]:
+    return [os.fsdecode(p) for p in output.split(b"\0") if p]
+
+
+def _git(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [*GIT, *args],
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _finish(proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (0,)) -> bytes:
+    out, err = proc.communicate()
+    if proc.returncode not in ok:
+        raise GitFailed(err.decode("utf-8", "replace").strip())
+    return out
+
+
+# The greps: one for source code (Python, JS/TS, shell) and one for configuration files, whose
+# fixed strings ("model") are too common in code to share a pre-filter with it.
+GREP_GROUPS = (("code", ("python", "js", "shell")), ("config", ("config",)))
+
+
+class GitScan:
+    """The git processes of one scan, started early so that they run while Python works."""
+
+    def __init__(self, root: Path, pats: Patterns) -> None:
+        self.root = root
+        self.procs: list[subprocess.Popen[bytes]] = []
+        # Never leave a git process behind, whatever happens to this run.
+        weakref.finalize(self, _reap, self.procs)
+        excludes = [f":(exclude,glob)**/{d}/**" for d in sorted(pats.skip_dirs)]
+        manifests = [f"*{name}" for name in MANIFEST_NAMES]
+        try:
+            # Weights and manifests in the index, by name; untracked files that are not ignored.
+            self.listed = self._start("ls-files", "-z", "--cached", "--", *pats.weights, *manifests)
+            self.others = self._start("ls-files", "-z", "--others", "--exclude-standard")
+            self.greps = []
+            for _, languages in GREP_GROUPS:
+                args = ["grep", "-F", "-l", "-z", "-I", "--no-color"]
+                for token in sorted({t for lang in languages for t in pats.tokens(lang)}):
+                    args += ["-e", token]
+                globs = [g for language in languages for g in pats.languages[language]]
+                self.greps.append(self._start(*args, "--", *globs, *excludes))
+        except OSError:
+            self.close()
+            raise
+
+    def _start(self, *args: str) -> subprocess.Popen[bytes]:
+        proc = _git(self.root, *args)
+        self.procs.append(proc)
+        return proc
+
+    def finish(self) -> tuple[list[str], list[str], list[str]]:
+        """(tracked weights and manifests, untracked files, files the greps hit)."""
+        try:
+            names = _split(_finish(self.listed))
+            untracked = _split(_finish(self.others))
+            hits: list[str] = []
+            for proc in self.greps:
+                hits.extend(_split(_finish(proc, (0, 1))))
+        finally:
+            self.close()
+        return names, untracked, hits
+
+    def close(self) -> None:
+        _reap(self.procs)
+
+
+def _reap(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def _scan_git(git_scan: GitScan, pats: Patterns, index: CodeIndex, reader: _Reader) -> None:
+    names, untracked, hits = git_scan.finish()
+    _collect_names(names, pats, index)
+    _collect_names(untracked, pats, index)
+    for rel in dict.fromkeys(hits):
+        language = pats.language_of(rel)
+        if language is None or pats.skipped(rel):
+            continue
+        _scan_file(rel, pats.entries_for(language), index, reader, pats.tokens(language))
+    for rel in untracked:
+        other = pats.language_of(rel)
+        if other is None or pats.skipped(rel):
+            continue
+        _scan_file(rel, pats.entries_for(other), index, reader, pats.tokens(other))
+
+
+def _collect_names(names: Iterable[str], pats: Patterns, index: CodeIndex) -> None:
+    for rel in names:
+        if pats.skipped(rel) and posixpath.basename(rel) not in MANIFEST_NAMES:
+            continue
+        base = posixpath.basename(rel)
+        if base in MANIFEST_NAMES:
+            if not any(p in pats.skip_dirs for p in rel.split("/")[:-1]):
+                folder = posixpath.dirname(rel)
+                if folder not in index.manifest_dirs:
+                    index.manifest_dirs.append(folder)
+        elif pats.is_weights(rel):
+            index.references.append(
+                Reference(rel, *WEIGHT_SPAN, model=rel, provider="weights", kind="weights")
+            )
+
+
+def _scan_walk(root: Path, pats: Patterns, index: CodeIndex, reader: _Reader) -> None:
+    names: list[str] = []
+    for current, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in pats.skip_dirs and not d.endswith(".egg-info"))
+        rel_dir = os.path.relpath(current, root)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        names.extend(prefix + name for name in sorted(files))
+    _collect_names(names, pats, index)
+    for rel in names:
+        language = pats.language_of(rel)
+        if language is None or pats.skipped(rel):
+            continue
+        _scan_file(rel, pats.entries_for(language), index, reader, pats.tokens(language))
+
+
+def _scan_file(
+    rel: str,
+    entries: list[Entry],
+    index: CodeIndex,
+    reader: _Reader,
+    tokens: list[str] | None = None,
+) -> None:
+    if posixpath.basename(rel) in MANIFEST_NAMES:
+        return
+    text = reader.read(rel)
+    if text is None or (tokens is not None and not any(t in text for t in tokens)):
+        return
+    references, hints, suppressions = scan_text(rel, text, entries)
+    index.references.extend(references)
+    index.hints.extend(hints)
+    if suppressions:
+        index.suppressions[rel] = suppressions
+
+
+def scan_repository(root: Path, *, use_git: bool, started: GitScan | None = None) -> CodeIndex:
+    """Scan the repository at ``root`` once: model references, weights, capability hints,
+    suppressions and the folders holding manifests. Falls back to the walk if git fails.
+    ``started``: the git processes already running for this root (``start_git_scan``)."""
+    pats = patterns()
+    index = CodeIndex(root=root, use_git=use_git)
+    reader = _Reader(root, pats.max_bytes, index)
+    if use_git:
+        try:
+            _scan_git(started or GitScan(root, pats), pats, index, reader)
+        except (GitFailed, OSError):
+            index = CodeIndex(root=root, use_git=False)
+            reader = _Reader(root, pats.max_bytes, index)
+            _scan_walk(root, pats, index, reader)
+    else:
+        if started is not None:
+            started.close()
+        _scan_walk(root, pats, index, reader)
+    index.references.sort(key=lambda r: (r.path, r.line, r.column))
+    index.hints.sort(key=lambda h: (h.path, h.line, h.column))
+    index.manifest_dirs.sort()
+    return index
+
+
+# --- ownership and matching ----------------------------------------------------------------------
+
+
+def _owner(path: str, dirs: list[str]) -> str | None:
+    """The folder of the nearest manifest above ``path`` (dirs sorted longest first)."""
+    for folder in dirs:
+        if folder == "" or path.startswith(folder + "/"):
+            return folder
+    return None
+
+
+def _ordered_dirs(*groups: Iterable[str]) -> list[str]:
+    merged = {d.strip("/") for group in groups for d in group}
+    return sorted(merged, key=lambda d: (-len(d), d))
+
+
+@dataclass(frozen=True)
+class _Declared:
+    index: int
+    model_id: str
+    names: tuple[str, ...]  # lower-cased id and aliases
+
+
+def _declared(manifest: Manifest) -> list[_Declared]:
+    declared = []
+    models = manifest.get("models", default=[])
+    for i, model in enumerate(models if isinstance(models, list) else []):
+        if not isinstance(model, dict) or not isinstance(model.get("id"), str):
+            continue
+        names = [model["id"]]
+        aliases = model.get("aliases")
+        if isinstance(aliases, list):
+            names += [a for a in aliases if isinstance(a, str) and a]
+        declared.append(_Declared(i, model["id"], tuple(n.strip().lower() for n in names)))
+    return declared
+
+
+_GLOB = re.compile(r"[*?\[]")
+
+
+def _name_matches(name: str, candidates: tuple[str, ...]) -> bool:
+    if _GLOB.search(name):
+        return any(fnmatch.fnmatchcase(c, name) for c in candidates)
+    return name in candidates or name.removesuffix(":latest") in candidates
+
+
+def _candidates(reference: Reference, folder: str) -> tuple[str, ...]:
+    """The forms of a reference a declared name may match, lower-cased."""
+    model = (reference.model or "").lower()
+    found = {model, model.rsplit("/", 1)[-1]}
+    for value in list(found):
+        if ":" in value and "/" not in value.rsplit(":", 1)[1]:
+            found.add(value.rsplit(":", 1)[0])  # ollama tag, bedrock version
+        if value.startswith("./"):
+            found.add(value[2:])
+    if reference.kind == "weights" and folder and model.startswith(folder.lower() + "/"):
+        found.add(model[len(folder) + 1 :])
+    return tuple(sorted(found))
+
+
+def _matching(reference: Reference, folder: str, declared: list[_Declared]) -> list[int]:
+    candidates = _candidates(reference, folder)
+    padded = "/" + posixpath.dirname((reference.model or "").lower()) + "/"
+    hits = []
+    for item in declared:
+        for name in item.names:
+            if _name_matches(name, candidates) or (
+                reference.kind == "weights" and "/" in name and f"/{name}/" in padded
+            ):
+                hits.append(item.index)
+                break
+    return hits
+
+
+def _display(manifest: Manifest, rel: str) -> str:
+    """How findings name a repository file: like the run names the manifest."""
+    repo_path = manifest.repo_path
+    if manifest.path != repo_path and manifest.path.endswith("/" + repo_path):
+        return manifest.path[: -len(repo_path)] + rel
+    return rel
+
+
+# --- the checks ----------------------------------------------------------------------------------
+
+
+def _suppression_findings(
+    index: CodeIndex, paths: Iterable[str], path_of: Callable[[str], str]
+) -> list[Finding]:
+    findings = []
+    for rel in sorted(set(paths)):
+        for item in index.suppressions.get(rel, ()):
+            span = (item.line, item.column, item.line, item.end_column)
+            if not item.bracket or (not item.codes and not item.unknown):
+                findings.append(
+                    make_finding(
+                        "AIA857",
+                        path_of(rel),
+                        span,
+                        "this suppression names no rule; write ignore[CODE] followed by the reason",
+                        subject=f"suppression:{rel}",
+                    )
+                )
+            for token in item.unknown:
+                findings.append(
+                    make_finding(
+                        "AIA857",
+                        path_of(rel),
+                        span,
+                        f'"{token}" is not a rule code or name; it suppresses nothing',
+                        subject=f"suppression:{rel}:{token}",
+                    )
+                )
+            if item.codes and not item.reason:
+                codes = ", ".join(item.codes)
+                findings.append(
+                    make_finding(
+                        "AIA856",
+                        path_of(rel),
+                        span,
+                        f"suppression of {codes} gives no reason, so it is not honoured; "
+                        "add the reason after the brackets",
+                        subject=f"suppression:{rel}:{codes}",
+                    )
+                )
+    return findings
+
+
+def check_manifest_code(
+    manifest: Manifest,
+    det: Determination,
+    index: CodeIndex,
+    manifests_dirs: list[str],
+) -> list[Finding]:
+    """Findings for the code this manifest governs: the files under its folder that no nested
+    manifest's folder holds."""
+    folder = manifest.folder
+    dirs = _ordered_dirs(manifests_dirs, index.manifest_dirs, [folder])
+
+    def governed(path: str) -> bool:
+        return _owner(path, dirs) == folder
+
+    def path_of(rel: str) -> str:
+        return _display(manifest, rel)
+
+    declared = _declared(manifest)
+    used: set[int] = set()
+    findings: list[Finding] = []
+    files: set[str] = set()
+    for ref in index.references:
+        if not governed(ref.path):
+            continue
+        files.add(ref.path)
+        if ref.model is None:
+            continue
+        matched = _matching(ref, folder, declared)
+        used.update(matched)
+        if matched:
+            continue
+        if ref.kind == "weights":
+            if not index.suppressed(ref.path, [ref.line], "AIA852"):
+                findings.append(
+                    make_finding(
+                        "AIA852",
+                        path_of(ref.path),
+                        ref.span,
+                        f'model weights "{ref.path}" are in the repository but no models[].id '
+                        f"or alias in {manifest.path} names them",
+                        subject=f"weights:{ref.path}",
+                    )
+                )
+            continue
+        if index.suppressed(ref.path, [ref.line, ref.use_line], "AIA850"):
+            continue
+        findings.append(
+            make_finding(
+                "AIA850",
+                path_of(ref.path),
+                ref.span,
+                f'model "{ref.model}" ({ref.provider}) is used here but {manifest.path} does not '
+                "declare it in models[] (id or aliases)",
+                subject=f"model-ref:{ref.model}",
+            )
+        )
+    for item in declared:
+        if item.index not in used:
+            findings.append(
+                manifest.finding(
+                    "AIA851",
+                    ("models", item.index, "id"),
+                    f'model "{item.model_id}" is declared but no code or weights '
+                    f"{'under ' + folder + '/' if folder else 'in the repository'} refer to it; "
+                    "fine if it is chosen at run time",
+                    subject=f"declared-model:{item.model_id}",
+                    value=True,
+                )
+            )
+    if det.in_scope:
+        findings.extend(_capability_findings(manifest, index, governed, path_of))
+    files.update(path for path in index.suppressions if governed(path))
+    findings.extend(_suppression_findings(index, files, path_of))
+    return findings
+
+
+def _capability_findings(
+    manifest: Manifest,
+    index: CodeIndex,
+    governed: Callable[[str], bool],
+    path_of: Callable[[str], str],
+) -> list[Finding]:
+    generates = manifest.get("use_case", "capabilities", "generates_synthetic_content", default=[])
+    generates = generates if isinstance(generates, list) else []
+    interacts = manifest.get("use_case", "capabilities", "interacts_with_natural_persons")
+    wanted: dict[str, str] = {}
+    for modality in MODALITIES:
+        if modality not in generates:
+            wanted[modality] = "AIA853"
+    if interacts is not True:
+        wanted["interaction"] = "AIA854"
+    places: dict[str, list[Hint]] = {}
+    for hint in index.hints:
+        code = wanted.get(hint.capability)
+        if code is None or not governed(hint.path):
+            continue
+        if index.suppressed(hint.path, [hint.line], code):
+            continue
+        places.setdefault(hint.capability, []).append(hint)
+    findings = []
+    for capability, hints in sorted(places.items()):
+        first = hints[0]
+        others = len(hints) - 1
+        more = f" (and {others} other place{'s' if others > 1 else ''})" if others else ""
+        if capability == "interaction":
+            message = (
+                f'"{first.text}" ({first.provider}) is a chat endpoint{more}, but '
+                f"{manifest.path} says the system does not interact with natural persons "
+                "(use_case.capabilities.interacts_with_natural_persons)"
+            )
+            code = "AIA854"
+        else:
+            message = (
+                f'"{first.text}" ({first.provider}) generates {capability}{more}, but '
+                f"{manifest.path} does not list {capability} in "
+                "use_case.capabilities.generates_synthetic_content"
+            )
+            code = "AIA853"
+        findings.append(
+            make_finding(
+                code, path_of(first.path), first.span, message, subject=f"capability:{capability}"
+            )
+        )
+    return findings
+
+
+def _group_folder(path: str, dirs: list[str]) -> str:
+    """The highest folder above ``path`` that holds no manifest (or the file itself)."""
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        if not any(d == folder or d.startswith(folder + "/") for d in dirs if d):
+            return folder
+    return path
+
+
+def check_unowned(
+    index: CodeIndex,
+    root: Path,
+    manifest_dirs: list[str],
+    path_of: Callable[[str], str],
+    within: list[str] | None = None,
+) -> list[Finding]:
+    """AI use in files no manifest governs: one finding per folder, at its first reference.
+
+    ``within`` limits the report to files under these root-relative folders ("" = all)."""
+    dirs = _ordered_dirs(manifest_dirs, index.manifest_dirs)
+    scope = [""] if within is None else [w.strip("/") for w in within]
+    groups: dict[str, list[Reference]] = {}
+    for ref in index.references:
+        if _owner(ref.path, dirs) is not None:
+            continue
+        if not any(w == "" or ref.path == w or ref.path.startswith(w + "/") for w in scope):
+            continue
+        if index.suppressed(ref.path, [ref.line, ref.use_line], "AIA855"):
+            continue
+        groups.setdefault(_group_folder(ref.path, dirs), []).append(ref)
+    findings = []
+    for folder, refs in sorted(groups.items()):
+        first = refs[0]
+        files = len({r.path for r in refs})
+        models = sorted({r.model for r in refs if r.model is not None})
+        shown = ", ".join(f'"{m}"' for m in models[:5]) + (", ..." if len(models) > 5 else "")
+        where = "this file" if folder == first.path else f"{folder}/"
+        what = f"models {shown}" if models else f"{first.provider} calls"
+        count = f"{len(refs)} reference{'s' if len(refs) > 1 else ''} in {files} file" + (
+            "s" if files > 1 else ""
+        )
+        findings.append(
+            make_finding(
+                "AIA855",
+                path_of(first.path),
+                first.span,
+                f"AI use outside any manifest: {what} ({count} under {where}); no aiact.yaml "
+                f"governs {where}",
+                fix=(
+                    f"Create an aiact.yaml in {folder if folder != first.path else 'its folder'} "
+                    "declaring the system and its models (`aiact-lint init`), move the code under "
+                    "the folder of the system it belongs to, or suppress the first reference with "
+                    "a reason."
+                ),
+                subject=f"unowned:{folder}",
+            )
+        )
+    return findings
+
+
+# --- one run -------------------------------------------------------------------------------------
+
+
+class CodeScans:
+    """The code indexes of one ``check`` run: one scan per repository root.
+
+    ``start``: a root whose git processes begin at once, so that git searches the files while
+    Python reads and classifies the manifests."""
+
+    def __init__(self, start: Path | None = None) -> None:
+        self._indexes: dict[Path, CodeIndex] = {}
+        self._folders: dict[Path, set[str]] = {}
+        self._started: dict[Path, GitScan] = {}
+        if start is not None and _git_usable(start):
+            with contextlib.suppress(OSError):
+                self._started[start] = GitScan(start, patterns())
+
+    def index_for(self, manifest: Manifest) -> CodeIndex:
+        root = manifest.root
+        index = self._indexes.get(root)
+        if index is None:
+            index = scan_repository(
+                root, use_git=_git_usable(root), started=self._started.pop(root, None)
+            )
+            self._indexes[root] = index
+        self._folders.setdefault(root, set()).add(manifest.folder)
+        return index
+
+    def close(self) -> None:
+        """Stop git processes started for a root no manifest turned out to live in."""
+        for scan in self._started.values():
+            scan.close()
+        self._started.clear()
+
+    def unowned(self, paths: list[str], cwd: Path, base: Path) -> list[Finding]:
+        """AI use outside manifests, within the folders this run was asked to check."""
+        self.close()
+        findings = []
+        for root, index in self._indexes.items():
+            within = _folders_within(paths or ["."], cwd, root)
+            if not within:
+                continue
+
+            def path_of(rel: str, root: Path = root) -> str:
+                target = root.joinpath(*rel.split("/"))
+                try:
+                    return target.relative_to(base).as_posix()
+                except ValueError:
+                    return target.as_posix()
+
+            folders = sorted(self._folders.get(root, ()))
+            findings.extend(check_unowned(index, root, folders, path_of, within))
+        return findings
+
+
+def _git_usable(root: Path) -> bool:
+    import shutil
+
+    return (root / ".git").exists() and shutil.which("git") is not None
+
+
+def _folders_within(paths: list[str], cwd: Path, root: Path) -> list[str]:
+    """The command-line folders (not manifest files) inside ``root``, root-relative."""
+    real_root = os.path.realpath(root)
+    found = []
+    for given in paths:
+        absolute = os.path.realpath(os.path.join(cwd, given))
+        if not os.path.isdir(absolute):
+            continue
+        if absolute == real_root:
+            found.append("")
+        elif absolute.startswith(real_root + os.sep):
+            found.append(os.path.relpath(absolute, real_root).replace(os.sep, "/"))
+    return found

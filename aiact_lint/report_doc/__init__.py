@@ -1,0 +1,109 @@
+"""``aiact-lint report``: one readable document per run, in HTML (default) or Markdown.
+
+It renders the same result document as every other format (``result.to_document``), plus two
+things a reader of a report needs and the JSON contract does not carry: each manifest's waivers
+with their owners and expiry dates (read back from the manifest) and links from each obligation
+to its evidence file (relative to where the report is written, only for files that exist inside
+the repository). The renderers (:mod:`.html_page`, :mod:`.markdown_page`) decide nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+if TYPE_CHECKING:
+    from aiact_lint.result import CheckResult
+
+FORMATS = ("html", "markdown")
+WAIVER_STATUS = {
+    "AIA900": "expired",
+    "AIA901": "expires within 30 days",
+    "AIA902": "matches no finding",
+    "AIA903": "not allowed",
+    "AIA904": "unknown rule",
+}
+
+
+def _base() -> Path:
+    from aiact_lint.manifest import find_root
+
+    cwd = Path(os.getcwd())
+    return find_root(cwd) or cwd  # the folder the run's manifest paths are relative to
+
+
+def waivers(system: Mapping[str, Any], base: Path) -> list[dict[str, Any]]:
+    """The manifest's well-formed waivers, each with what the run made of it."""
+    from aiact_lint.decide import read_waivers
+    from aiact_lint.manifest import find_root, read_manifest
+
+    file = base / str(system.get("manifest"))
+    if not file.is_file():
+        return []
+    root = base if base in file.parents else (find_root(file.parent) or file.parent)
+    manifest = read_manifest(file, root, path=str(system.get("manifest")))
+    findings = [f for f in system.get("findings") or [] if isinstance(f, dict)]
+    found = []
+    for waiver in read_waivers(manifest):
+        subject = f"waivers[{waiver.index}]:{waiver.rule}"
+        notes = [f.get("rule") for f in findings if f.get("subject") == subject]
+        status = next((WAIVER_STATUS[r] for r in WAIVER_STATUS if r in notes), "active")
+        marker = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
+        count = sum(1 for f in findings if f.get("waived") and f.get("waiver_reason") == marker)
+        entry: dict[str, Any] = {
+            "rule": waiver.rule,
+            "reason": waiver.reason,
+            "owner": waiver.owner,
+            "expires": waiver.expires.isoformat(),
+            "status": status,
+            "waived": count,
+        }
+        for key in ("path", "model", "obligation"):
+            value = getattr(waiver, key)
+            if value:
+                entry[key] = value
+        found.append(entry)
+    return found
+
+
+class EvidenceLinks:
+    """Relative links from the report to evidence files that exist inside the repository."""
+
+    def __init__(self, base: Path, output: Optional[str]) -> None:
+        self.base = base.resolve()
+        self.folder = Path(output).resolve().parent if output else Path(os.getcwd()).resolve()
+
+    def __call__(self, system: Mapping[str, Any], value: str) -> Optional[str]:
+        manifest = self.base / str(system.get("manifest"))
+        try:
+            target = (manifest.parent / value).resolve()
+        except (OSError, ValueError, RuntimeError):
+            return None
+        if target != self.base and self.base not in target.parents:
+            return None  # never a link outside the repository
+        if not target.is_file():
+            return None  # an id (registration number) or a missing file: shown, not linked
+        return os.path.relpath(target, self.folder).replace(os.sep, "/")
+
+
+def render_report(result: CheckResult, fmt: str, output: Optional[str] = None) -> str:
+    from aiact_lint.lawdata import table
+    from aiact_lint.result import to_document
+
+    document = to_document(result)
+    base = _base()
+    for system in document["systems"]:
+        try:
+            system["waivers"] = waivers(system, base)
+        except (OSError, ValueError):
+            system["waivers"] = []
+    link = EvidenceLinks(base, output)
+    timeline = table("timeline")
+    if fmt == "markdown":
+        from aiact_lint.report_doc.markdown_page import render
+
+        return render(document, timeline, link)
+    from aiact_lint.report_doc.html_page import render as render_html
+
+    return render_html(document, timeline, link)
