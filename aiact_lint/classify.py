@@ -137,19 +137,28 @@ def _scope(data: dict[str, Any], det: Determination, as_of: datetime.date) -> No
             continue
         info = scope["exclusions"][kind]
         if info.get("void_when_placed_on_market") and placed is not None and placed <= as_of:
-            covers = (
-                "only research, testing and development before placing on the market or "
-                "putting into service (not testing in real-world conditions)"
-                if kind == "pre_market_testing"
-                else "only systems developed and put into service for the sole purpose of "
-                "scientific research and development, not systems placed on the market"
-            )
             det.exclusion_problems.append(
                 ExclusionProblem(
                     index,
                     kind,
                     f"the {kind} exclusion is claimed but the system was placed on the market "
-                    f"on {placed.isoformat()}; {info['article']} covers {covers}",
+                    f"on {placed.isoformat()}; {info['article']} covers only research, testing "
+                    "and development before placing on the market or putting into service (not "
+                    "testing in real-world conditions)",
+                    info["article"],
+                )
+            )
+            continue
+        supply_roles = [r for r in roles if r in info.get("void_for_roles", ())]
+        if supply_roles:
+            det.exclusion_problems.append(
+                ExclusionProblem(
+                    index,
+                    kind,
+                    f"the {kind} exclusion is claimed by an organisation acting as "
+                    f"{', '.join(supply_roles)}; {info['article']} covers only systems developed "
+                    "and put into service for the sole purpose of scientific research and "
+                    "development, not systems supplied on the market",
                     info["article"],
                 )
             )
@@ -405,6 +414,11 @@ def _context_flags(data: dict[str, Any], det: Determination) -> None:
         workers = any(w in affected.lower() for w in ("worker", "employee", "staff"))
         if workers or any(p.startswith("4") for p in det.annex_iii):
             det.flags.add("workers_affected")
+        # Art. 26(11): Annex III systems that make or assist decisions about natural persons;
+        # assumed unless the manifest says otherwise.
+        decides = _get(data, "use_case", "capabilities", "makes_decisions_about_persons")
+        if decides is not False:
+            det.flags.add("decides_about_persons")
 
 
 def _risk(data: dict[str, Any], det: Determination) -> None:
