@@ -23,7 +23,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import AS_OF, MINIMAL, ROOT, make_repo
+from tests.conftest import AS_OF, MINIMAL, ROOT, git, make_repo
 
 ACTION = ROOT / "action.yml"
 WORKFLOW = ROOT / ".github" / "workflows" / "aiact-lint.yml"
@@ -69,6 +69,8 @@ def test_inputs_and_outputs_are_declared(action: dict[str, Any]) -> None:
         "summary",
         "annotations",
         "working-directory",
+        "diff-base",
+        "new-only",
     }
     assert set(action["inputs"]) == expected_inputs
     for spec in action["inputs"].values():
@@ -264,6 +266,20 @@ def test_failing_manifest(action: dict[str, Any], workspace: Path, tmp_path: Pat
     assert re.search(r"^Found \d+ problems? \(1 error, .* in 2 manifests", run.stdout, re.M)
     assert "AIA104" in run.summary and "## :x: aiact-lint report" in run.summary
     assert "failing the step (exit code 2; fail-on: error)" in run.stdout
+
+
+def test_diff_base_reports_the_legal_effect_of_the_change(
+    action: dict[str, Any], workspace: Path, tmp_path: Path
+) -> None:
+    base = git(workspace, "rev-parse", "HEAD").strip()
+    changed = MINIMAL.replace("regions: [EU]", 'regions: [EU]\nuse_case:\n  annex_iii: ["5(b)"]')
+    (workspace / "good" / "aiact.yaml").write_text(changed, encoding="utf-8")
+    git(workspace, "commit", "-qam", "credit scoring")
+    run = run_action(action, workspace, tmp_path, paths="good", as_of=AS_OF, diff_base=base)
+    codes = re.findall(r"AIA9\d\d", run.stdout)
+    assert codes, run.stdout + run.stderr
+    quiet = run_action(action, workspace, tmp_path, paths="good", as_of=AS_OF, diff_base="nope")
+    assert quiet.code == 2 and quiet.outputs["exit-code"] == "2"
 
 
 def test_paths_are_split_without_eval_or_globbing(
