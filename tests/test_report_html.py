@@ -310,6 +310,8 @@ def test_report_renders_in_a_real_browser(tmp_path: Path) -> None:
 
 def test_documented_screenshot_is_committed() -> None:
     doc = (ROOT / "docs" / "init-and-report.md").read_text(encoding="utf-8")
-    assert "![Obligations report](docs/report.png)" in doc
+    assert "![Obligations report](report.png)" in doc  # relative to docs/
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](docs/report.png)" in readme
     width, height = png_size((ROOT / "docs" / "report.png").read_bytes())
     assert width >= 800 and height >= 600
