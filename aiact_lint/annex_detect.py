@@ -18,9 +18,8 @@ Phrase syntax (documented for reviewers in the YAML header):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Mapping, Match, Optional, Pattern, Tuple
+from typing import Any, Mapping, Match, NamedTuple, Optional, Pattern, Tuple
 
 from aiact_lint.lawdata import table
 
@@ -33,8 +32,7 @@ _GAP = rf"(?:{_SEP}[\w'\u2019]+){{0,{_MAX_GAPPED_WORDS}}}{_SEP}"
 _IN_WORD_HYPHEN = r"[\s\-]?"  # a hyphen inside a phrase word
 
 
-@dataclass(frozen=True)
-class Suspicion:
+class Suspicion(NamedTuple):
     """One Annex III point that the manifest's wording suggests."""
 
     point: str  # "4(a)"
@@ -43,14 +41,12 @@ class Suspicion:
     matched: str  # the text that matched, as written
 
 
-@dataclass(frozen=True)
-class _Phrase:
+class _Phrase(NamedTuple):
     text: str  # as written in the table
     needle: str  # a lowercase literal that every match contains: a cheap prefilter
 
 
-@dataclass(frozen=True)
-class _Point:
+class _Point(NamedTuple):
     point: str
     phrases: Tuple[_Phrase, ...]
     negative: Tuple[_Phrase, ...]

@@ -6,16 +6,14 @@ Codes are stable and never reused. The catalogue is split into files by concern
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiact_lint.findings import Finding
 from aiact_lint.lawdata import table, table_names
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     title: str

@@ -7,23 +7,25 @@ Every conclusion carries its reason and article so that findings and ``explain``
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from aiact_lint.conditions import first_fact, holds
 from aiact_lint.gpai import ModelAssessment, assess
 from aiact_lint.lawdata import table
+from aiact_lint.record import Record
 from aiact_lint.yamlsafe import iso_date
 
 RISK_ORDER = {"minimal": 0, "limited": 1, "high": 2, "prohibited": 3}
 DEPLOYER_SIDE = ("deployer", "distributor", "importer")
 
 
-@dataclass(frozen=True)
-class Reason:
-    text: str
-    article: str
-    verified: bool = True
+class Reason(Record):
+    __slots__ = ("article", "text", "verified")
+
+    def __init__(self, text: str, article: str, verified: bool = True) -> None:
+        self.text = text
+        self.article = article
+        self.verified = verified
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"reason": self.text, "article": self.article}
@@ -32,50 +34,126 @@ class Reason:
         return data
 
 
-@dataclass(frozen=True)
-class Practice:
+class Practice(Record):
     """An Art. 5 practice the capabilities describe, and what the law makes of it."""
 
-    point: str
-    article: str
-    title: str
-    fact: str  # the capability that triggered it
-    status: str  # prohibited | upcoming | excepted
-    applies_from: datetime.date
-    exception: Optional[str] = None
-    exception_article: Optional[str] = None
+    __slots__ = (
+        "applies_from",
+        "article",
+        "exception",
+        "exception_article",
+        "fact",
+        "point",
+        "status",
+        "title",
+    )
+
+    def __init__(
+        self,
+        point: str,
+        article: str,
+        title: str,
+        fact: str,
+        status: str,
+        applies_from: datetime.date,
+        exception: Optional[str] = None,
+        exception_article: Optional[str] = None,
+    ) -> None:
+        self.point = point
+        self.article = article
+        self.title = title
+        self.fact = fact  # the capability that triggered it
+        self.status = status  # prohibited | upcoming | excepted
+        self.applies_from = applies_from
+        self.exception = exception
+        self.exception_article = exception_article
 
 
-@dataclass(frozen=True)
-class ExclusionProblem:
-    index: int
-    kind: str
-    message: str
-    article: str
+class ExclusionProblem(Record):
+    __slots__ = ("article", "index", "kind", "message")
+
+    def __init__(self, index: int, kind: str, message: str, article: str) -> None:
+        self.index = index
+        self.kind = kind
+        self.message = message
+        self.article = article
 
 
-@dataclass
-class Determination:
-    in_scope: bool = True
-    declared_roles: list[str] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
-    role_shifts: list[Reason] = field(default_factory=list)
-    risk: str = "minimal"
-    routes: list[str] = field(default_factory=list)
-    flags: set[str] = field(default_factory=set)
-    reasons: list[Reason] = field(default_factory=list)
-    practices: list[Practice] = field(default_factory=list)
-    annex_iii: list[str] = field(default_factory=list)  # points in force (declared + implied)
-    implied_annex_iii: dict[str, str] = field(default_factory=dict)  # point -> capability fact
-    annex_i: list[str] = field(default_factory=list)
-    annex_i_undetermined: bool = False
-    derogation: str = "none"  # none | valid | voided_by_profiling | incomplete
-    exclusion_problems: list[ExclusionProblem] = field(default_factory=list)
-    market_declared: bool = True
-    open_source_exemption_refused: bool = False
-    high_risk_from: Optional[datetime.date] = None
-    exemption_article: Optional[str] = None  # why the system is out of scope
-    models: list[ModelAssessment] = field(default_factory=list)
+class Determination(Record):
+    __slots__ = (
+        "annex_i",
+        "annex_i_undetermined",
+        "annex_iii",
+        "declared_roles",
+        "derogation",
+        "exclusion_problems",
+        "exemption_article",
+        "flags",
+        "high_risk_from",
+        "implied_annex_iii",
+        "in_scope",
+        "market_declared",
+        "models",
+        "open_source_exemption_refused",
+        "practices",
+        "reasons",
+        "risk",
+        "role_shifts",
+        "roles",
+        "routes",
+    )
+
+    def __init__(
+        self,
+        in_scope: bool = True,
+        declared_roles: Optional[list[str]] = None,
+        roles: Optional[list[str]] = None,
+        role_shifts: Optional[list[Reason]] = None,
+        risk: str = "minimal",
+        routes: Optional[list[str]] = None,
+        flags: Optional[set[str]] = None,
+        reasons: Optional[list[Reason]] = None,
+        practices: Optional[list[Practice]] = None,
+        annex_iii: Optional[list[str]] = None,
+        implied_annex_iii: Optional[dict[str, str]] = None,
+        annex_i: Optional[list[str]] = None,
+        annex_i_undetermined: bool = False,
+        derogation: str = "none",
+        exclusion_problems: Optional[list[ExclusionProblem]] = None,
+        market_declared: bool = True,
+        open_source_exemption_refused: bool = False,
+        high_risk_from: Optional[datetime.date] = None,
+        exemption_article: Optional[str] = None,
+        models: Optional[list[ModelAssessment]] = None,
+    ) -> None:
+        self.in_scope = in_scope
+        self.declared_roles: list[str] = [] if declared_roles is None else declared_roles
+        self.roles: list[str] = [] if roles is None else roles
+        self.role_shifts: list[Reason] = [] if role_shifts is None else role_shifts
+        self.risk = risk
+        self.routes: list[str] = [] if routes is None else routes
+        self.flags: set[str] = set() if flags is None else flags
+        self.reasons: list[Reason] = [] if reasons is None else reasons
+        self.practices: list[Practice] = [] if practices is None else practices
+        self.annex_iii: list[str] = (
+            [] if annex_iii is None else annex_iii
+        )  # points in force (declared + implied)
+        self.implied_annex_iii: dict[str, str] = (
+            {} if implied_annex_iii is None else implied_annex_iii
+        )  # point -> capability fact
+        self.annex_i: list[str] = [] if annex_i is None else annex_i
+        self.annex_i_undetermined = annex_i_undetermined
+        self.derogation = derogation  # none | valid | voided_by_profiling | incomplete
+        self.exclusion_problems: list[ExclusionProblem] = (
+            [] if exclusion_problems is None else exclusion_problems
+        )
+        self.market_declared = market_declared
+        self.open_source_exemption_refused = open_source_exemption_refused
+        self.high_risk_from = high_risk_from
+        self.exemption_article = exemption_article  # why the system is out of scope
+        self.models: list[ModelAssessment] = [] if models is None else models
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
 
     @property
     def high_risk(self) -> bool:

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -48,16 +47,16 @@ class SettingsError(Exception):
     """A problem with the configuration or the flags (exit code 2)."""
 
 
-@dataclass
 class Settings:
     """The effective settings of one run, and the origin of each (for ``--show-settings``)."""
 
-    file: Optional[Path] = None
-    label: str = ""
-    values: dict[str, Any] = field(default_factory=dict)
-    origins: dict[str, str] = field(default_factory=dict)
-    enabled: frozenset[str] = frozenset()
-    always_on: tuple[str, ...] = ()
+    def __init__(self) -> None:
+        self.file: Optional[Path] = None
+        self.label = ""
+        self.values: dict[str, Any] = {}
+        self.origins: dict[str, str] = {}
+        self.enabled: frozenset[str] = frozenset()
+        self.always_on: tuple[str, ...] = ()
 
 
 # --- discovery and parsing -------------------------------------------------------------------

@@ -22,9 +22,8 @@ import os
 import posixpath
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
 from aiact_lint import __version__
 from aiact_lint.catalogue import get, rules
@@ -43,17 +42,15 @@ WAIVER_RULES = ("AIA900", "AIA901", "AIA902", "AIA903", "AIA904")
 BASELINE_VERSION = 1
 
 
-@dataclass
-class Entry:
+class Entry(NamedTuple):
     """A finding on its way through the decision, with the system it belongs to."""
 
     finding: Finding
     system: Optional[SystemResult]
 
 
-@dataclass(frozen=True)
-class Waiver:
-    index: int
+class Waiver(NamedTuple):
+    list_index: int  # its position in the manifest's waivers list
     rule: str
     reason: str
     owner: str
@@ -287,9 +284,9 @@ def apply_waivers(
     catalogue = rules()
     notes: list[Finding] = []
     for waiver in waivers:
-        where = ("waivers", waiver.index)
-        label = f"waivers[{waiver.index}] ({waiver.rule}, owner {waiver.owner})"
-        subject = f"waivers[{waiver.index}]:{waiver.rule}"
+        where = ("waivers", waiver.list_index)
+        label = f"waivers[{waiver.list_index}] ({waiver.rule}, owner {waiver.owner})"
+        subject = f"waivers[{waiver.list_index}]:{waiver.rule}"
         if waiver.rule not in catalogue:
             from difflib import get_close_matches
 
@@ -299,7 +296,7 @@ def apply_waivers(
                 manifest.finding(
                     "AIA904",
                     (*where, "rule"),
-                    f"waivers[{waiver.index}] names {waiver.rule}, which is not a rule{hint}; "
+                    f"waivers[{waiver.list_index}] names {waiver.rule}, which is not a rule{hint}; "
                     "it waives nothing",
                     subject=subject,
                     value=True,

@@ -6,28 +6,63 @@ Pure functions over one manifest model entry. Thresholds and policies are data (
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping, Optional
 
 from aiact_lint.lawdata import table
+from aiact_lint.record import Record
 
 
-@dataclass
-class ModelAssessment:
-    id: str
-    index: int
-    base_compute: Optional[float]  # the original model's training compute (declared or estimated)
-    estimated: bool  # base_compute comes from 6·N·D
-    modification_compute: float  # what we added (0 when unknown)
-    modified: bool
-    cumulative_compute: Optional[float]
-    status: str  # not_gpai | gpai | gpai_systemic_risk | unknown
-    base_status: str  # the status before our modifications
-    we_are_provider: bool
-    open_source: bool
-    policy: str
-    reasons: list[str] = field(default_factory=list)
+class ModelAssessment(Record):
+    __slots__ = (
+        "base_compute",
+        "base_status",
+        "cumulative_compute",
+        "estimated",
+        "id",
+        "index",
+        "modification_compute",
+        "modified",
+        "open_source",
+        "policy",
+        "reasons",
+        "status",
+        "we_are_provider",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        index: int,
+        base_compute: Optional[float],
+        estimated: bool,
+        modification_compute: float,
+        modified: bool,
+        cumulative_compute: Optional[float],
+        status: str,
+        base_status: str,
+        we_are_provider: bool,
+        open_source: bool,
+        policy: str,
+        reasons: Optional[list[str]] = None,
+    ) -> None:
+        self.id = id
+        self.index = index
+        self.base_compute = (
+            base_compute  # the original model's training compute (declared or estimated)
+        )
+        self.estimated = estimated  # base_compute comes from 6·N·D
+        self.modification_compute = modification_compute  # what we added (0 when unknown)
+        self.modified = modified
+        self.cumulative_compute = cumulative_compute
+        self.status = status  # not_gpai | gpai | gpai_systemic_risk | unknown
+        self.base_status = base_status  # the status before our modifications
+        self.we_are_provider = we_are_provider
+        self.open_source = open_source
+        self.policy = policy
+        self.reasons: list[str] = [] if reasons is None else reasons
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -8,36 +8,73 @@ The table is law/obligations.yaml; this module only evaluates it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from aiact_lint.classify import Determination, timeline_date
 from aiact_lint.gpai import ModelAssessment
 from aiact_lint.lawdata import table
+from aiact_lint.record import Record
 from aiact_lint.yamlsafe import iso_date
 
 # Checks a declared evidence value (manifest key, value) -> None when acceptable, else why not.
 EvidenceCheck = Callable[[str, Any], Optional[str]]
 
 
-@dataclass(frozen=True)
-class Obligation:
-    id: str
-    article: str
-    title: str
-    role: str
-    applies_from: datetime.date
-    status: str
-    evidence_key: Optional[str]
-    evidence: Any
-    reason: Optional[str] = None
-    model: Optional[str] = None
-    model_index: Optional[int] = None
-    verified: bool = True
-    note: Optional[str] = None
-    rule: Optional[str] = None
-    problem: Optional[str] = None  # why declared evidence does not count (repository check)
-    extent: Optional[str] = None  # GPAI modifier duties: "modification" (Recital 109) | "full"
+class Obligation(Record):
+    __slots__ = (
+        "applies_from",
+        "article",
+        "evidence",
+        "evidence_key",
+        "extent",
+        "id",
+        "model",
+        "model_index",
+        "note",
+        "problem",
+        "reason",
+        "role",
+        "rule",
+        "status",
+        "title",
+        "verified",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        article: str,
+        title: str,
+        role: str,
+        applies_from: datetime.date,
+        status: str,
+        evidence_key: Optional[str],
+        evidence: Any,
+        reason: Optional[str] = None,
+        model: Optional[str] = None,
+        model_index: Optional[int] = None,
+        verified: bool = True,
+        note: Optional[str] = None,
+        rule: Optional[str] = None,
+        problem: Optional[str] = None,
+        extent: Optional[str] = None,
+    ) -> None:
+        self.id = id
+        self.article = article
+        self.title = title
+        self.role = role
+        self.applies_from = applies_from
+        self.status = status
+        self.evidence_key = evidence_key
+        self.evidence = evidence
+        self.reason = reason
+        self.model = model
+        self.model_index = model_index
+        self.verified = verified
+        self.note = note
+        self.rule = rule
+        self.problem = problem  # why declared evidence does not count (repository check)
+        self.extent = extent  # GPAI modifier duties: "modification" (Recital 109) | "full"
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 POLICIES = ("commission_one_third", "cumulative")
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
 
-@dataclass
 class Options:
-    paths: list[str] = field(default_factory=list)
-    as_of: datetime.date = field(default_factory=datetime.date.today)
+    """Plain attributes with class-level defaults (no dataclass: it costs the hook ~10 ms)."""
+
+    paths: list[str]
+    as_of: datetime.date
     policy: str = "commission_one_third"
     fail_on: str = "error"
     output_format: str = "text"
@@ -24,14 +24,14 @@ class Options:
     # Configuration ([tool.aiact-lint] / .aiact-lint.toml, then flags; see config.py).
     config: Optional[str] = None  # --config PATH: this file instead of discovery
     select: Optional[list[str]] = None  # --select (replaces the configured selection)
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    cli_set: set[str] = field(default_factory=set)  # Options fields given as flags (they win)
+    extend_select: list[str]
+    ignore: list[str]
+    cli_set: set[str]  # Options fields given as flags (they win)
     enabled_rules: Optional[frozenset[str]] = None  # None: every rule
-    severity_overrides: dict[str, str] = field(default_factory=dict)  # rule code -> severity
-    exclude: list[str] = field(default_factory=list)  # glob patterns, relative to exclude_base
+    severity_overrides: dict[str, str]  # rule code -> severity
+    exclude: list[str]  # glob patterns, relative to exclude_base
     exclude_base: Optional[str] = None
-    model_aliases: dict[str, list[str]] = field(default_factory=dict)  # model id -> code globs
+    model_aliases: dict[str, list[str]]  # model id -> code globs
     # Decision step (decide.py): baselines and pull-request checks.
     baseline: Optional[str] = None
     write_baseline: Optional[str] = None
@@ -39,3 +39,20 @@ class Options:
     new_only: bool = False
     fail_on_new_only: bool = False
     exit_zero: bool = False
+
+    def __init__(self, **values: Any) -> None:
+        self.paths = []
+        self.as_of = datetime.date.today()
+        self.extend_select = []
+        self.ignore = []
+        self.cli_set = set()
+        self.severity_overrides = {}
+        self.exclude = []
+        self.model_aliases = {}
+        for name, value in values.items():
+            if not hasattr(self, name):
+                raise TypeError(f"Options has no setting {name!r}")
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        return f"Options({vars(self)!r})"

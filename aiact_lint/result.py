@@ -6,7 +6,6 @@ Every output format renders the same document (``to_document``), the JSON contra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from aiact_lint import __version__
@@ -15,30 +14,36 @@ from aiact_lint.findings import SEVERITY_RANK, Finding, sort_findings
 from aiact_lint.options import Options
 
 
-@dataclass
 class SystemResult:
-    manifest: str
-    name: Optional[str]
-    in_scope: Optional[bool] = None
-    roles: list[str] = field(default_factory=list)
-    risk: Optional[str] = None
-    routes: list[str] = field(default_factory=list)
-    models: list[dict[str, Any]] = field(default_factory=list)
-    obligations: list[dict[str, Any]] = field(default_factory=list)
-    reasons: list[dict[str, str]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    """One system's determination and findings (filled in by the engine)."""
+
+    def __init__(
+        self, manifest: str, name: Optional[str], findings: Optional[list[Finding]] = None
+    ) -> None:
+        self.manifest = manifest
+        self.name = name
+        self.in_scope: Optional[bool] = None
+        self.roles: list[str] = []
+        self.risk: Optional[str] = None
+        self.routes: list[str] = []
+        self.models: list[dict[str, Any]] = []
+        self.obligations: list[dict[str, Any]] = []
+        self.reasons: list[dict[str, str]] = []
+        self.findings: list[Finding] = findings if findings is not None else []
 
 
-@dataclass
 class CheckResult:
-    options: Options
-    systems: list[SystemResult] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # every finding, systems' included
-    # Set by the decision step (decide.py): findings a --baseline hid (counted only), and
-    # findings --new-only left out of the report that still count for the exit code.
-    baseline_hidden: int = 0
-    outside_diff: int = 0
-    hidden: list[Finding] = field(default_factory=list)
+    """Every system and every finding of one run, and the exit code they give."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.systems: list[SystemResult] = []
+        self.findings: list[Finding] = []  # every finding, systems' included
+        # Set by the decision step (decide.py): findings a --baseline hid (counted only), and
+        # findings --new-only left out of the report that still count for the exit code.
+        self.baseline_hidden = 0
+        self.outside_diff = 0
+        self.hidden: list[Finding] = []
 
     @property
     def input_error(self) -> bool:

@@ -24,16 +24,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_once(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB and exit code of one whole process."""
+    """Wall seconds, peak RSS in MiB and exit code of one whole process.
+
+    Peak RSS comes from GNU time (%M): the rusage of a forked child would count the pages it
+    shared with this (larger) parent before exec.
+    """
+    wrapped = [TIME, "-f", "%M", *command] if TIME else command
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    proc = subprocess.run(
+        wrapped, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
     )
-    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    peak = 0.0
+    if TIME:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        peak = float(lines[-1]) / 1024 if lines and lines[-1].isdigit() else 0.0
+    return wall, peak, proc.returncode
 
 
 def script(name: str) -> str | None:
@@ -83,9 +93,8 @@ def main() -> int:
             walls[name].append(wall)
             peaks[name].append(peak)
     reference = "aiact-lint check --manifest-only"
-    print(
-        f"manifest: {manifest.relative_to(ROOT)}  runs: {args.runs}  python: {sys.version.split()[0]}"
-    )
+    version = sys.version.split()[0]
+    print(f"manifest: {manifest.relative_to(ROOT)}  runs: {args.runs}  python: {version}")
     print(f"{'command':<36} {'median ms':>10} {'peak MiB':>9} {'x aiact-lint':>13}")
     for name in commands:
         ratios = [b / a for a, b in zip(walls[reference], walls[name])]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from aiact_lint.catalogue import Rule
@@ -26,13 +25,12 @@ RENDERERS = {
 }
 
 
-@dataclass(frozen=True)
-class RenderContext:
+class RenderContext(NamedTuple):
     colour: bool = False
     quiet: bool = False
     # The rule catalogue the SARIF and JUnit renderers list; None means the installed one.
     # Tests pin it so that golden files do not change whenever a rule is added.
-    catalogue: Optional[Mapping[str, Rule]] = field(default=None, compare=False, hash=False)
+    catalogue: Optional[Mapping[str, Rule]] = None
 
     def rules(self) -> Mapping[str, Rule]:
         if self.catalogue is not None:

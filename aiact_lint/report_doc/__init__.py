@@ -46,7 +46,7 @@ def waivers(system: Mapping[str, Any], base: Path) -> list[dict[str, Any]]:
     findings = [f for f in system.get("findings") or [] if isinstance(f, dict)]
     found = []
     for waiver in read_waivers(manifest):
-        subject = f"waivers[{waiver.index}]:{waiver.rule}"
+        subject = f"waivers[{waiver.list_index}]:{waiver.rule}"
         notes = [f.get("rule") for f in findings if f.get("subject") == subject]
         status = next((WAIVER_STATUS[r] for r in WAIVER_STATUS if r in notes), "active")
         marker = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
@@ -75,12 +75,19 @@ class EvidenceLinks:
         self.folder = Path(output).resolve().parent if output else Path(os.getcwd()).resolve()
 
     def __call__(self, system: Mapping[str, Any], value: str) -> Optional[str]:
-        manifest = self.base / str(system.get("manifest"))
+        from aiact_lint.manifest import find_root
+
+        manifest = (self.base / str(system.get("manifest"))).resolve()
+        # The repository the manifest belongs to, as the check saw it (runner.run_check).
+        if self.base in manifest.parents:
+            root = self.base
+        else:
+            root = (find_root(manifest.parent) or manifest.parent).resolve()
         try:
             target = (manifest.parent / value).resolve()
         except (OSError, ValueError, RuntimeError):
             return None
-        if target != self.base and self.base not in target.parents:
+        if root not in target.parents:
             return None  # never a link outside the repository
         if not target.is_file():
             return None  # an id (registration number) or a missing file: shown, not linked
@@ -103,7 +110,21 @@ def render_report(result: CheckResult, fmt: str, output: Optional[str] = None) -
     if fmt == "markdown":
         from aiact_lint.report_doc.markdown_page import render
 
-        return render(document, timeline, link)
+        return printable(render(document, timeline, link))
     from aiact_lint.report_doc.html_page import render as render_html
 
-    return render_html(document, timeline, link)
+    return printable(render_html(document, timeline, link))
+
+
+def printable(text: str) -> str:
+    """Valid UTF-8 text: a path that is not UTF-8 on disk (lone surrogates from the file system)
+    shows its undecodable bytes as U+FFFD instead of failing to write."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
+    return text

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aiact_lint.classify import Determination
 from aiact_lint.findings import Finding
 from aiact_lint.manifest import Manifest
@@ -12,12 +10,18 @@ from aiact_lint.options import Options
 from aiact_lint.yamlsafe import PathKey
 
 
-@dataclass
 class RuleContext:
-    manifest: Manifest
-    det: Determination
-    obligations: list[Obligation]
-    options: Options
+    def __init__(
+        self,
+        manifest: Manifest,
+        det: Determination,
+        obligations: list[Obligation],
+        options: Options,
+    ) -> None:
+        self.manifest = manifest
+        self.det = det
+        self.obligations = obligations
+        self.options = options
 
     def finding(
         self,
