@@ -7,9 +7,6 @@ one, a walk that skips version-control, dependency and virtualenv folders.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST_NAMES = ("aiact.yaml", "aiact.yml")
@@ -42,17 +39,21 @@ class DiscoveryError(Exception):
         self.message = message
 
 
-@dataclass
 class Discovery:
-    manifests: list[Path] = field(default_factory=list)
-    errors: list[DiscoveryError] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.manifests: list[Path] = []
+        self.errors: list[DiscoveryError] = []
 
 
 def git_available() -> bool:
+    import shutil  # imported here: naming manifest files needs neither shutil nor subprocess
+
     return shutil.which("git") is not None
 
 
 def _git_manifests(folder: Path) -> list[Path]:
+    import subprocess
+
     specs = [f":(glob)**/{name}" for name in MANIFEST_NAMES]
     result = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *specs],
@@ -71,15 +72,32 @@ def _git_manifests(folder: Path) -> list[Path]:
 
 
 def _walk_manifests(folder: Path) -> list[Path]:
+    """os.walk's classification (links to folders count as folders, never entered), done with
+    a stack: os.walk recurses once per level before Python 3.12, so a tree a few thousand
+    folders deep would exhaust the recursion limit."""
     found = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info"))
-        for name in files:
-            if name in MANIFEST_NAMES:
-                found.append(Path(current) / name)
-        for name in dirs:
-            if name in MANIFEST_NAMES:
-                found.append(Path(current) / name)  # reported as "is a directory" when read
+    pending = [str(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable folder: os.walk skips it too
+        subfolders = []
+        for entry in entries:
+            try:
+                is_dir, is_link = entry.is_dir(), entry.is_symlink()
+            except OSError:
+                is_dir, is_link = False, True
+            if is_dir and (entry.name in SKIP_DIRS or entry.name.endswith(".egg-info")):
+                continue
+            if entry.name in MANIFEST_NAMES:
+                # A folder so named is reported as "is a directory" when read.
+                found.append(Path(current) / entry.name)
+            if is_dir and not is_link:
+                subfolders.append(entry.path)
+        pending.extend(reversed(subfolders))
     return found
 
 

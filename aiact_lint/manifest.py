@@ -6,9 +6,9 @@ Every problem becomes a finding of an input-error rule (exit code 2) pointing at
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,19 +22,16 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "aiact.schema.json"
 START: Span = (1, 1, 1, 2)
 
 
-@dataclass
 class Manifest:
     """A parsed manifest: its data, where each node sits, and where the file lives."""
 
-    file: Path  # absolute path of the manifest
-    root: Path  # repository root (absolute): evidence paths must stay inside it
-    doc: Located
-    path: str = ""  # how findings name the manifest: relative to the run's base folder
-    findings: list[Finding] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        if not self.path:
-            self.path = relpath(self.file, self.root)
+    def __init__(self, file: Path, root: Path, doc: Located, path: str = "") -> None:
+        self.file = file  # absolute path of the manifest
+        self.root = root  # repository root (absolute): evidence paths must stay inside it
+        self.doc = doc
+        # How findings name the manifest: relative to the run's base folder.
+        self.path = path or relpath(file, root)
+        self.findings: list[Finding] = []
 
     @property
     def repo_path(self) -> str:
@@ -173,7 +170,16 @@ def _read_text(manifest: Manifest) -> str | None:
         manifest.findings.append(make_finding("AIA003", manifest.path, span, message))
 
     try:
+        real, real_root = os.path.realpath(file), os.path.realpath(manifest.root)
+        if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            # A symbolic link (the file or a folder above it) out of the repository: reading
+            # it could show a file of the machine (a secret) in a finding. Never followed.
+            fail("is a symbolic link to a file outside the repository; it is not read")
+            return None
         if not file.exists():
+            if file.is_symlink():
+                fail("is a broken symbolic link or a symbolic link loop")
+                return None
             fail("no such file")
             return None
         if file.is_dir():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Tuple, Union
 
 from aiact_lint.findings import Span
@@ -33,7 +32,6 @@ class YamlProblem(Exception):
         self.related = related
 
 
-@dataclass
 class Located:
     """The document as JSON-compatible data plus spans keyed by path.
 
@@ -41,9 +39,10 @@ class Located:
     key that leads to it. A finding about a key points at the key; about a list item, at the item.
     """
 
-    data: Json
-    values: Dict[PathKey, Span] = field(default_factory=dict)
-    keys: Dict[PathKey, Span] = field(default_factory=dict)
+    def __init__(self, data: Json) -> None:
+        self.data = data
+        self.values: Dict[PathKey, Span] = {}
+        self.keys: Dict[PathKey, Span] = {}
 
     def span(self, path: PathKey) -> Span:
         """Where to point for ``path``: its key, else its value, else the nearest ancestor."""

@@ -8,10 +8,9 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 MAX_TEXT_BYTES = 5 * 1000 * 1000
 BINARY_SUFFIXES = frozenset(
@@ -19,8 +18,7 @@ BINARY_SUFFIXES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class FileState:
+class FileState(NamedTuple):
     """What a repository path turned out to be. ``text`` is None when content is not readable."""
 
     rel: str
@@ -58,6 +56,8 @@ def inspect(root: Path, rel: str) -> FileState:
         os.lstat(target)
     except FileNotFoundError:
         return FileState(rel, "missing", "no such file")
+    except (UnicodeEncodeError, ValueError):  # a lone surrogate or NUL: no file has that name
+        return FileState(rel, "missing", "not a valid file name")
     except OSError as error:
         return FileState(rel, "unreadable", error.strerror or str(error))
     try:
