@@ -67,12 +67,38 @@ def _toml() -> Any:
     return importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
 
 
-def _parse(path: Path) -> dict[str, Any]:
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read(path: Path, inside: Optional[Path] = None) -> str:
+    """A configuration file's text: a regular file of at most 1 MiB, and, for a discovered file,
+    one that does not lead (through a symbolic link) outside the repository it was found in."""
+    import stat
+
     try:
-        text = path.read_text(encoding="utf-8")
+        if inside is not None:
+            real, root = os.path.realpath(path), os.path.realpath(inside)
+            if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+                raise SettingsError(
+                    f"{path}: is a symbolic link leading outside the repository; not read"
+                )
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise SettingsError(f"{path}: is not a regular file; not read")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise SettingsError(
+                f"{path}: is {info.st_size / 1_000_000:.1f} MB; a configuration file may hold "
+                "at most 1 MiB"
+            )
+        with open(path, "rb") as handle:
+            return handle.read(MAX_CONFIG_BYTES + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
         raise SettingsError(f"{path}: cannot be read: {reason or error}") from None
+
+
+def _parse(path: Path, inside: Optional[Path] = None) -> dict[str, Any]:
+    text = _read(path, inside)
     try:
         data = _toml().loads(text)
     except ValueError as error:  # TOMLDecodeError is a ValueError
@@ -93,6 +119,14 @@ def _stops() -> set[Path]:
         return set()
 
 
+def _repository(folder: Path) -> Path:
+    """The work tree holding ``folder`` (a folder with ``.git``), else ``folder`` itself."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
 def find_config(start: Path) -> Optional[Path]:
     """The closest configuration file from ``start`` up to the repository root (or home)."""
     stops = _stops()
@@ -103,12 +137,11 @@ def find_config(start: Path) -> Optional[Path]:
             if not candidate.is_file():
                 continue
             if name == "pyproject.toml":
-                try:
-                    text = candidate.read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    continue
+                text = _read(candidate, _repository(folder))
                 if not _MENTIONS_TABLE.search(text) or _tool_table(_parse(candidate)) is None:
                     continue
+            else:
+                _read(candidate, _repository(folder))  # refuse links out, FIFOs, huge files
             return candidate
         if (folder / ".git").exists() or folder in stops:
             break

@@ -312,10 +312,10 @@ class Dialogue:
             )
         generates = _get(args, "generates")
         suggested = [m for m in MEDIA if m in code]
-        if caps.get("interacts_with_natural_persons") and "text" not in suggested:
-            suggested.insert(0, "text")  # a chat answers in generated text (Art. 50(2))
         if generates is None and suggested and not p.interactive and self.accept:
-            generates = suggested
+            generates = list(suggested)  # --yes accepts what the code shows, nothing inferred
+        if caps.get("interacts_with_natural_persons") and "text" not in suggested:
+            suggested.insert(0, "text")  # the default offered: a chat answers in generated text
         if generates is not None or p.interactive:
             kinds = p.many(
                 "Which synthetic content does it generate",

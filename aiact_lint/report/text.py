@@ -33,8 +33,11 @@ def _display(path: str) -> str:
     try:
         shown = os.path.relpath(absolute)
     except ValueError:
-        return path
-    return path if shown.startswith("../../..") else shown
+        shown = path
+    shown = path if shown.startswith("../../..") else shown
+    # A line of this report that starts "::" or "##[" would be a workflow command in a GitHub
+    # Actions log (a forged annotation): such a folder name is shown as "./::name".
+    return "./" + shown if shown.lstrip().startswith(("::", "##[")) else shown
 
 
 def _plural(count: int, word: str) -> str:

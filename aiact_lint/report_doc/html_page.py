@@ -142,12 +142,18 @@ def _items(values: Any) -> list[str]:
     return [] if values in (None, "") else [str(values)]
 
 
+def href_of(path: str) -> str:
+    """A relative link to ``path``: percent-encoded, so no value can form a scheme. A file name
+    that is not valid UTF-8 (a lone surrogate here) is encoded as its original bytes."""
+    return quote(path, safe="/", errors="surrogateescape")
+
+
 def _evidence(system: Mapping[str, Any], value: Any, link: Optional[Link]) -> str:
     cells = []
     for item in _items(value):
         href = link(system, item) if link is not None else None
         text = f"<code>{e(item)}</code>"
-        cells.append(f'<a href="{e(quote(href, safe="/"))}">{text}</a>' if href else text)
+        cells.append(f'<a href="{e(href_of(href))}">{text}</a>' if href else text)
     return ", ".join(cells) or "—"
 
 

@@ -8,7 +8,7 @@ import datetime
 from typing import Any, Mapping, Optional, Sequence
 
 from aiact_lint.report.markdown import cell
-from aiact_lint.report_doc.html_page import RISK_LABEL, RISK_NOTE, STATUS_SYMBOL, Link
+from aiact_lint.report_doc.html_page import RISK_LABEL, RISK_NOTE, STATUS_SYMBOL, Link, href_of
 from aiact_lint.report_doc.timeline import human_date, milestones
 
 
@@ -25,12 +25,10 @@ def _items(values: Any) -> list[str]:
 
 
 def _evidence(system: Mapping[str, Any], value: Any, link: Optional[Link]) -> str:
-    from urllib.parse import quote
-
     parts = []
     for item in _items(value):
         href = link(system, item) if link is not None else None
-        parts.append(f"[{cell(item)}](<{quote(href, safe='/')}>)" if href else cell(item))
+        parts.append(f"[{cell(item)}](<{href_of(href)}>)" if href else cell(item))
     return ", ".join(parts) or "—"
 
 

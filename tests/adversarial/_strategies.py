@@ -108,6 +108,13 @@ HOSTILE_STRINGS = [
     "]]>",
     "<![CDATA[x]]>",
     "\t tab",
+    "*a" * 40 + "*b",
+    "[!",
+    "**/**/**",
+    "(a+)+$",
+    ".*" * 30,
+    "*" * 500 + "c",
+    "[" * 100,
     " ",
     "",
 ]
@@ -203,7 +210,9 @@ numbers = st.one_of(
     st.integers(),
     st.integers(min_value=-(2**300), max_value=2**300),
     st.floats(),
-    st.sampled_from([0, -0.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 2**63, 2**64]),
+    st.sampled_from(
+        [0, -0.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 2**63, 2**64]
+    ),
 )
 hostile_scalars = st.one_of(
     strings,
@@ -371,6 +380,9 @@ _RESERVED = re.compile(
 )
 
 
+_SEPARATORS = (0x2028, 0x2029, 0xFEFF)
+
+
 def quoted(text: str) -> str:
     out = ['"']
     for char in text:
@@ -379,9 +391,7 @@ def quoted(text: str) -> str:
             out.append('\\"')
         elif char == "\\":
             out.append("\\\\")
-        elif code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF:
-            out.append(f"\\u{code:04x}")
-        elif char in "\u2028\u2029\ufeff":
+        elif code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in _SEPARATORS:
             out.append(f"\\u{code:04x}")
         else:
             out.append(char)

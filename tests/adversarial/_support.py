@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-25"
@@ -41,8 +41,17 @@ _HEALTH = [
 ]
 # ci: deterministic (the same examples on every run, no example database written into the
 # checkout); long: random, with the database under .hypothesis/ so failures replay.
+# ci does not shrink a failure (each example runs the whole CLI, often several times, and
+# shrinking could take many minutes); derandomized, the same failing example comes back on the
+# next run, and the long profile shrinks it.
 settings.register_profile(
-    "ci", deadline=None, derandomize=True, database=None, suppress_health_check=_HEALTH
+    "ci",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=_HEALTH,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    print_blob=True,
 )
 settings.register_profile("long", deadline=None, suppress_health_check=_HEALTH, print_blob=True)
 if PROFILE not in ("ci", "long"):
@@ -102,11 +111,11 @@ def run_inproc(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
                 code = exit_.code if isinstance(exit_.code, int) else 2
     finally:
         os.chdir(old)
-        for key, value in saved_env.items():
-            if value is None:
+        for key, saved in saved_env.items():
+            if saved is None:
                 os.environ.pop(key, None)
             else:
-                os.environ[key] = value
+                os.environ[key] = saved
     seconds = time.monotonic() - start
     COUNTS["in-process runs"] += 1
     assert seconds < INPROC_SECONDS, f"one in-process run took {seconds:.1f} s"
@@ -161,7 +170,7 @@ def strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=_no_constant)
 
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANNOTATION = re.compile(
     r"::(error|warning|notice)"
     r"(?: ([A-Za-z]+=[^,:\r\n]*(?:,[A-Za-z]+=[^,:\r\n]*)*))?"
@@ -202,7 +211,8 @@ _PIPE = re.compile(r"(?<!\\)(?:\\\\)*\|")
 
 
 def check_markdown(text: str) -> None:
-    assert not _CONTROL.search(text), "control character in Markdown"
+    # C1 controls are inert in HTML; C0 ones (ESC, CR, form feed...) must not get through.
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text), "control character in Markdown"
     assert "<" not in text.replace("<br>", ""), "raw HTML in the Markdown report"
     assert not re.search(r"(?<![&\w])@\w", text), "an @mention in the Markdown report"
     columns: int | None = None
@@ -267,6 +277,22 @@ def check_run(run: Run, fmt: str | None = None) -> Any:
 _RECORDERS: list[list[tuple[str, str, str]]] = []
 
 
+_CHANGES = frozenset(
+    {
+        "os.remove",
+        "os.rename",
+        "os.mkdir",
+        "os.rmdir",
+        "os.symlink",
+        "os.link",
+        "os.chmod",
+        "os.chown",
+        "os.utime",
+        "os.truncate",
+    }
+)
+
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     if not _RECORDERS:
         return
@@ -278,11 +304,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND)
         )
         _RECORDERS[-1].append(("write" if writes else "read", path, event))
-    elif event in ("os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.symlink", "os.link"):
-        _RECORDERS[-1].append(("write", os.fsdecode(args[0]), event))
-    elif event in ("os.chmod", "os.chown", "os.utime", "os.truncate") and isinstance(
-        args[0], (str, bytes, os.PathLike)
-    ):
+    elif event in _CHANGES and isinstance(args[0], (str, bytes, os.PathLike)):
         _RECORDERS[-1].append(("write", os.fsdecode(args[0]), event))
     elif event == "subprocess.Popen":
         _RECORDERS[-1].append(("exec", repr(args[1]), event))

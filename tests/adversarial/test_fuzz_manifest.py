@@ -121,7 +121,7 @@ def _one(root: Path, content: bytes, fmt: str, chosen: dict[str, Any]) -> None:
         assert CANARY not in other.out
 
 
-@budget(ci=150, long=4000)
+@budget(ci=200, long=4000)
 @given(content=manifest_texts(), fmt=st.sampled_from(FORMATS), chosen=options)
 def test_mutated_schema_manifests(
     fuzz_repo: Path, content: bytes, fmt: str, chosen: dict[str, Any]
@@ -130,14 +130,14 @@ def test_mutated_schema_manifests(
     _one(fuzz_repo, content, fmt, chosen)
 
 
-@budget(ci=80, long=2000)
+@budget(ci=100, long=2000)
 @given(content=damaged_bytes(), fmt=st.sampled_from(FORMATS), chosen=options)
 def test_raw_bytes(fuzz_repo: Path, content: bytes, fmt: str, chosen: dict[str, Any]) -> None:
     example()
     _one(fuzz_repo, content, fmt, chosen)
 
 
-@budget(ci=12, long=200)
+@budget(ci=15, long=200)
 @given(
     content=st.one_of(manifest_texts(), damaged_bytes()),
     fmt=st.sampled_from(FORMATS),
@@ -168,7 +168,7 @@ def test_as_a_real_process(fuzz_repo: Path, content: bytes, fmt: str) -> None:
         "system:\n  name: " + "x" * 900_000 + "\n",
         "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
         "system: !!python/object/apply:os.system ['touch pwned']\n",
-        "system:\n  name: \"\\ud800\\udcff \\x1b[31m ::error::x\"\nroles: [deployer]\n",
+        'system:\n  name: "\\ud800\\udcff \\x1b[31m ::error::x"\nroles: [deployer]\n',
     ],
     ids=[
         "1e999",
