@@ -12,11 +12,11 @@ from aiact_lint.options import Options
 from aiact_lint.result import SystemResult
 
 if TYPE_CHECKING:
-    from aiact_lint.repo.code_scan import CodeIndex
+    from aiact_lint.repo.code_scan import CodeScans
 
 
 def analyse(
-    manifest: Manifest, options: Options, code_index: CodeIndex | None = None
+    manifest: Manifest, options: Options, code_scans: CodeScans | None = None
 ) -> SystemResult:
     name = manifest.get("system", "name")
     system = SystemResult(
@@ -43,12 +43,12 @@ def analyse(
     system.findings.extend(run_rules(ctx))
     if inspector is not None:
         system.findings.extend(inspector.findings(det, obligations))
-    if code_index is not None and not options.manifest_only:
+    if code_scans is not None and not options.manifest_only:
         from aiact_lint.repo.code_scan import check_manifest_code
 
-        system.findings.extend(
-            check_manifest_code(manifest, det, code_index, code_index.manifest_dirs)
-        )
+        # Asked for last: git has been searching the repository while the rules ran.
+        index = code_scans.index_for(manifest)
+        system.findings.extend(check_manifest_code(manifest, det, index, index.manifest_dirs))
     system.in_scope = det.in_scope
     system.roles = det.roles
     system.risk = det.risk

@@ -34,12 +34,11 @@ def run_check(options: Options) -> CheckResult:
         else:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
-        code_index = code_scans.index_for(manifest) if code_scans is not None else None
-        system = analyse(manifest, options, code_index)
+        system = analyse(manifest, options, code_scans)
         result.systems.append(system)
         result.findings.extend(system.findings)
         manifests.append(manifest)
     if code_scans is not None:  # AI use in files no manifest governs, once per run
-        result.findings.extend(code_scans.unowned(options.paths, cwd, base))
+        result.findings.extend(code_scans.unowned(options.paths, cwd, base, manifests))
     decide(result, manifests, options)  # config, waivers, baselines, --diff-base
     return result

@@ -19,6 +19,7 @@ from aiact_lint.repo.code_scan import (
     Entry,
     Reference,
     _compiled,
+    _Reader,
     patterns,
     scan_repository,
     scan_text,
@@ -138,6 +139,17 @@ def test_pattern_data_is_well_formed() -> None:
         "llamaindex",
     ):
         assert wanted in names
+
+
+def test_the_git_prefilter_covers_every_fixed_string() -> None:
+    """A file holding any entry's fixed string (or a suppression) holds a pre-filter string."""
+    pats = patterns()
+    grouped = [language for languages, _ in pats.prefilter for language in languages]
+    assert sorted(grouped) == sorted(pats.languages), "each language in exactly one group"
+    for languages, prefilter in pats.prefilter:
+        for language in languages:
+            for token in pats.tokens(language):
+                assert any(p in token for p in prefilter), (language, token)
 
 
 @pytest.mark.parametrize(
@@ -439,6 +451,28 @@ def test_symlinks_out_of_the_root_are_not_followed(tmp_path: Path, use_git: bool
     assert all(not r.path.startswith(("link", "linked_pkg")) for r in index.references)
 
 
+def test_the_reader_refuses_paths_out_of_the_root(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "pkg").mkdir(parents=True)
+    (outside / "pkg" / "mod.py").write_text(HUB.format("outside"))
+    (outside / "top.py").write_text(HUB.format("outside"))
+    repo = make_repo(tmp_path / "r", {"aiact.yaml": MANIFEST, "in.py": HUB.format("inside")})
+    os.symlink(outside / "pkg", repo / "linked_pkg")
+    os.symlink(outside / "top.py", repo / "top.py")
+    index = CodeIndex(root=repo, use_git=False)
+    reader = _Reader(repo, 1 << 20, index)
+    for rel in (
+        "../outside/top.py",
+        "/etc/hostname",
+        "a/../../x.py",
+        "linked_pkg/mod.py",
+        "top.py",
+    ):
+        assert reader.read(rel) is None, rel
+    assert reader.read("in.py") is not None
+    assert index.files_read == 1 and len(index.skipped) == 5
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 @pytest.mark.parametrize("use_git", [True, False])
 def test_fifo_and_binary_files_are_skipped(tmp_path: Path, use_git: bool) -> None:
@@ -470,6 +504,8 @@ def test_vendored_generated_and_oversized_files_are_skipped(tmp_path: Path, use_
         "aiact.yaml": MANIFEST,
         "app.py": HUB.format("app"),
         "node_modules/openai/index.js": HUB.format("vendored"),
+        "web/node_modules/x/index.py": HUB.format("vendored-2"),
+        "apps/web/node_modules/x/index.py": HUB.format("vendored-3"),
         ".venv/lib/site.py": HUB.format("venv"),
         "dist/bundle.py": HUB.format("dist"),
         "build/lib/gen.py": HUB.format("build"),

@@ -23,7 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from aiact_lint.catalogue import make_finding, resolve
 from aiact_lint.findings import Finding, Span
@@ -70,6 +70,7 @@ class Patterns:
     skip_files: tuple[str, ...]
     max_bytes: int
     ref_ignore: frozenset[str]
+    prefilter: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (languages, fixed)
     _language_res: tuple[tuple[str, re.Pattern[str]], ...]
     _weights_re: re.Pattern[str]
     _skip_files_re: re.Pattern[str]
@@ -91,7 +92,8 @@ class Patterns:
         return self._skip_files_re.match(parts[-1]) is not None
 
     def tokens(self, language: str) -> list[str]:
-        """The fixed strings that make a file of ``language`` worth reading (git grep -F)."""
+        """The fixed strings that make a file of ``language`` worth scanning: the entries'
+        own ``fixed`` and the suppression mark (the git pre-filter covers them all)."""
         found = {SUPPRESSION_MARK}
         for entry in self.entries:
             if language in entry.languages:
@@ -153,6 +155,9 @@ def patterns() -> Patterns:
         skip_files=tuple(data["skip_files"]),
         max_bytes=int(data["max_bytes"]),
         ref_ignore=frozenset(data.get("ref_ignore") or ()),
+        prefilter=tuple(
+            (tuple(group["languages"]), tuple(group["fixed"])) for group in data["prefilter"]
+        ),
         _language_res=tuple((name, _globs_re(globs)) for name, globs in languages.items()),
         _weights_re=_globs_re(data["weights"]),
         _skip_files_re=_globs_re(data["skip_files"]),
@@ -508,30 +513,34 @@ class GitFailed(Exception):
     pass
 
 
-def _split(output: bytes) -> list[str]:
-    return [os.fsdecode(p) for p in output.split(b"\0") if p]
-
-
 def _git(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    # stderr is not read (a full pipe could stall git); failures show in the exit status.
     return subprocess.Popen(
         [*GIT, *args],
         cwd=root,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
 
 
-def _finish(proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (0,)) -> bytes:
-    out, err = proc.communicate()
-    if proc.returncode not in ok:
-        raise GitFailed(err.decode("utf-8", "replace").strip())
-    return out
-
-
-# The greps: one for source code (Python, JS/TS, shell) and one for configuration files, whose
-# fixed strings ("model") are too common in code to share a pre-filter with it.
-GREP_GROUPS = (("code", ("python", "js", "shell")), ("config", ("config",)))
+def _names(proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (0,)) -> Iterator[str]:
+    """The NUL-separated names a git process prints, as it prints them."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    pending = b""
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        *done, pending = (pending + chunk).split(b"\0")
+        for raw in done:
+            if raw:
+                yield os.fsdecode(raw)
+    if pending:
+        yield os.fsdecode(pending)
+    if proc.wait() not in ok:
+        raise GitFailed(f"git exited with status {proc.returncode}")
 
 
 class GitScan:
@@ -542,19 +551,21 @@ class GitScan:
         self.procs: list[subprocess.Popen[bytes]] = []
         # Never leave a git process behind, whatever happens to this run.
         weakref.finalize(self, _reap, self.procs)
-        excludes = [f":(exclude,glob)**/{d}/**" for d in sorted(pats.skip_dirs)]
+        excludes = [f":(exclude){prefix}/" for prefix in _vendored(root, pats.skip_dirs)]
         manifests = [f"*{name}" for name in MANIFEST_NAMES]
         try:
-            # Weights and manifests in the index, by name; untracked files that are not ignored.
-            self.listed = self._start("ls-files", "-z", "--cached", "--", *pats.weights, *manifests)
-            self.others = self._start("ls-files", "-z", "--others", "--exclude-standard")
+            # One grep per pre-filter group (source code; configuration, whose fixed strings
+            # such as "model" are too common in code to share a pre-filter with it).
             self.greps = []
-            for _, languages in GREP_GROUPS:
+            for languages, fixed in pats.prefilter:
                 args = ["grep", "-F", "-l", "-z", "-I", "--no-color"]
-                for token in sorted({t for lang in languages for t in pats.tokens(lang)}):
+                for token in fixed:
                     args += ["-e", token]
                 globs = [g for language in languages for g in pats.languages[language]]
                 self.greps.append(self._start(*args, "--", *globs, *excludes))
+            # Weights and manifests in the index, by name; untracked files that are not ignored.
+            self.listed = self._start("ls-files", "-z", "--cached", "--", *pats.weights, *manifests)
+            self.others = self._start("ls-files", "-z", "--others", "--exclude-standard")
         except OSError:
             self.close()
             raise
@@ -564,20 +575,45 @@ class GitScan:
         self.procs.append(proc)
         return proc
 
-    def finish(self) -> tuple[list[str], list[str], list[str]]:
-        """(tracked weights and manifests, untracked files, files the greps hit)."""
-        try:
-            names = _split(_finish(self.listed))
-            untracked = _split(_finish(self.others))
-            hits: list[str] = []
-            for proc in self.greps:
-                hits.extend(_split(_finish(proc, (0, 1))))
-        finally:
-            self.close()
-        return names, untracked, hits
+    def hits(self) -> Iterator[str]:
+        """The files the greps hit, streamed while git still searches."""
+        for proc in self.greps:
+            yield from _names(proc, (0, 1))
+
+    def lists(self) -> tuple[list[str], list[str]]:
+        """(tracked weights and manifests, untracked files that are not ignored)."""
+        return list(_names(self.listed)), list(_names(self.others))
 
     def close(self) -> None:
         _reap(self.procs)
+
+
+def _vendored(root: Path, skip_dirs: frozenset[str]) -> list[str]:
+    """Skipped folders at depth 1 and 2, which git then does not even search. Literal
+    prefixes cost git almost nothing, where ``**`` globs cost it a match per file; deeper
+    vendored folders are rare among tracked files and are dropped from the hits in Python."""
+    found = []
+    try:
+        with os.scandir(root) as top:
+            level1 = [e.name for e in top if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+    for name in sorted(level1):
+        if name in skip_dirs:
+            found.append(name)
+            continue
+        if name.startswith("."):
+            continue
+        try:
+            with os.scandir(root / name) as inner:
+                found.extend(
+                    f"{name}/{e.name}"
+                    for e in inner
+                    if e.name in skip_dirs and e.is_dir(follow_symlinks=False)
+                )
+        except OSError:
+            continue
+    return found
 
 
 def _reap(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -585,20 +621,26 @@ def _reap(procs: list[subprocess.Popen[bytes]]) -> None:
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _scan_git(git_scan: GitScan, pats: Patterns, index: CodeIndex, reader: _Reader) -> None:
-    names, untracked, hits = git_scan.finish()
+    try:
+        seen: set[str] = set()
+        for rel in git_scan.hits():
+            if rel in seen:
+                continue
+            seen.add(rel)
+            language = pats.language_of(rel)
+            if language is None or pats.skipped(rel):
+                continue
+            _scan_file(rel, pats.entries_for(language), index, reader, pats.tokens(language))
+        names, untracked = git_scan.lists()
+    finally:
+        git_scan.close()
     _collect_names(names, pats, index)
     _collect_names(untracked, pats, index)
-    for rel in dict.fromkeys(hits):
-        language = pats.language_of(rel)
-        if language is None or pats.skipped(rel):
-            continue
-        _scan_file(rel, pats.entries_for(language), index, reader, pats.tokens(language))
     for rel in untracked:
         other = pats.language_of(rel)
         if other is None or pats.skipped(rel):
@@ -622,13 +664,36 @@ def _collect_names(names: Iterable[str], pats: Patterns, index: CodeIndex) -> No
             )
 
 
-def _scan_walk(root: Path, pats: Patterns, index: CodeIndex, reader: _Reader) -> None:
+def _walk_names(root: Path, pats: Patterns) -> list[str]:
+    """Every regular file and symlink under ``root``, root-relative, skipping vendored and
+    generated folders. Iterative (a stack, not recursion), never into symlinked folders."""
     names: list[str] = []
-    for current, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in pats.skip_dirs and not d.endswith(".egg-info"))
-        rel_dir = os.path.relpath(current, root)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        names.extend(prefix + name for name in sorted(files))
+    stack = [""]
+    while stack:
+        prefix = stack.pop()
+        try:
+            with os.scandir(os.path.join(root, prefix) if prefix else root) as entries:
+                listing = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in listing:
+            rel = prefix + entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name not in pats.skip_dirs and not entry.name.endswith(".egg-info"):
+                    folders.append(rel + "/")
+            else:
+                names.append(rel)
+        stack.extend(reversed(folders))
+    return names
+
+
+def _scan_walk(root: Path, pats: Patterns, index: CodeIndex, reader: _Reader) -> None:
+    names = _walk_names(root, pats)
     _collect_names(names, pats, index)
     for rel in names:
         language = pats.language_of(rel)
@@ -970,18 +1035,23 @@ def check_unowned(
         files = len({r.path for r in refs})
         models = sorted({r.model for r in refs if r.model is not None})
         shown = ", ".join(f'"{m}"' for m in models[:5]) + (", ..." if len(models) > 5 else "")
-        where = "this file" if folder == first.path else f"{folder}/"
-        what = f"models {shown}" if models else f"{first.provider} calls"
-        count = f"{len(refs)} reference{'s' if len(refs) > 1 else ''} in {files} file" + (
-            "s" if files > 1 else ""
+        what = (
+            f"model{'s' if len(models) > 1 else ''} {shown}"
+            if models
+            else f"{first.provider} calls"
         )
+        count = f"{len(refs)} reference{'s' if len(refs) > 1 else ''}"
+        if folder == first.path:
+            where = "this file"
+        else:
+            where = f"{folder}/"
+            count += f" in {files} file{'s' if files > 1 else ''} under {where}"
         findings.append(
             make_finding(
                 "AIA855",
                 path_of(first.path),
                 first.span,
-                f"AI use outside any manifest: {what} ({count} under {where}); no aiact.yaml "
-                f"governs {where}",
+                f"AI use outside any manifest: {what} ({count}); no aiact.yaml governs {where}",
                 fix=(
                     f"Create an aiact.yaml in {folder if folder != first.path else 'its folder'} "
                     "declaring the system and its models (`aiact-lint init`), move the code under "
@@ -1028,9 +1098,14 @@ class CodeScans:
             scan.close()
         self._started.clear()
 
-    def unowned(self, paths: list[str], cwd: Path, base: Path) -> list[Finding]:
-        """AI use outside manifests, within the folders this run was asked to check."""
+    def unowned(
+        self, paths: list[str], cwd: Path, base: Path, manifests: Iterable[Manifest] = ()
+    ) -> list[Finding]:
+        """AI use outside manifests, within the folders this run was asked to check.
+        ``manifests``: every manifest of the run; each governs its folder, valid or not."""
         self.close()
+        for manifest in manifests:
+            self._folders.setdefault(manifest.root, set()).add(manifest.folder)
         findings = []
         for root, index in self._indexes.items():
             within = _folders_within(paths or ["."], cwd, root)
