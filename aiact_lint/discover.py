@@ -54,12 +54,15 @@ def git_available() -> bool:
 def _git_manifests(folder: Path) -> list[Path]:
     import subprocess
 
+    from aiact_lint.gitsafe import git_env
+
     specs = [f":(glob)**/{name}" for name in MANIFEST_NAMES]
     result = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *specs],
         cwd=folder,
         capture_output=True,
         check=False,
+        env=git_env(),
     )
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()

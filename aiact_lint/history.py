@@ -141,6 +141,9 @@ class History:
             raise HistoryError(
                 f"--diff-base needs a git repository, and {start} is not inside one"
             ) from None
+        from aiact_lint.gitsafe import SAFE_GIT_ENV
+
+        self.repo.git.update_environment(**SAFE_GIT_ENV)
         if self.repo.bare or self.repo.working_tree_dir is None:
             raise HistoryError("--diff-base needs a work tree, not a bare repository")
         self.root = Path(self.repo.working_tree_dir).resolve()
@@ -221,7 +224,7 @@ class History:
     def changed_lines(self) -> tuple[dict[str, set[int]], set[str]]:
         """Lines added or changed since REF per path, and the files that are wholly new."""
         text = self.repo.git.diff(
-            "--unified=0", "--no-color", "--no-ext-diff", "-M", self.base, "--"
+            "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv", "-M", self.base, "--"
         )
         return parse_diff(text), set(self.repo.untracked_files)
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Optional
 
+from aiact_lint.gitsafe import git_env
+
 MAX_TEXT_BYTES = 5 * 1000 * 1000
 BINARY_SUFFIXES = frozenset(
     {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".png", ".jpg", ".zip"}
@@ -39,6 +41,7 @@ def tracked_files(root: str) -> Optional[frozenset[str]]:
             cwd=root,
             capture_output=True,
             check=False,
+            env=git_env(),
             timeout=120,
         )
     except (OSError, subprocess.SubprocessError):
