@@ -20,7 +20,6 @@ import stat
 import subprocess
 import weakref
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 from aiact_lint.catalogue import make_finding, resolve
 from aiact_lint.findings import Finding, Span
 from aiact_lint.lawdata import table
+from aiact_lint.record import Record
 
 if TYPE_CHECKING:
     from aiact_lint.classify import Determination
@@ -44,36 +44,76 @@ WEIGHT_SPAN: Span = (1, 1, 1, 1)
 # --- the pattern data ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Record):
     """One provider or SDK from law/model_patterns.yaml (regexes compiled on first use)."""
 
-    name: str
-    kind: str
-    languages: tuple[str, ...]
-    fixed: tuple[str, ...]
-    patterns: tuple[str, ...]
-    hints: tuple[tuple[str, str], ...]  # (capability, regex)
-    examples: tuple[dict[str, Any], ...]
+    __slots__ = ("examples", "fixed", "hints", "kind", "languages", "name", "patterns")
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        languages: tuple[str, ...],
+        fixed: tuple[str, ...],
+        patterns: tuple[str, ...],
+        hints: tuple[tuple[str, str], ...],
+        examples: tuple[dict[str, Any], ...],
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.languages = languages
+        self.fixed = fixed
+        self.patterns = patterns
+        self.hints = hints  # (capability, regex)
+        self.examples = examples
 
     def applies(self, text: str) -> bool:
         return any(token in text for token in self.fixed)
 
 
-@dataclass(frozen=True)
-class Patterns:
-    entries: tuple[Entry, ...]
-    languages: dict[str, tuple[str, ...]]  # language -> globs
-    example_files: dict[str, str]
-    weights: tuple[str, ...]
-    skip_dirs: frozenset[str]
-    skip_files: tuple[str, ...]
-    max_bytes: int
-    ref_ignore: frozenset[str]
-    prefilter: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (languages, fixed)
-    _language_res: tuple[tuple[str, re.Pattern[str]], ...]
-    _weights_re: re.Pattern[str]
-    _skip_files_re: re.Pattern[str]
+class Patterns(Record):
+    __slots__ = (
+        "_language_res",
+        "_skip_files_re",
+        "_weights_re",
+        "entries",
+        "example_files",
+        "languages",
+        "max_bytes",
+        "prefilter",
+        "ref_ignore",
+        "skip_dirs",
+        "skip_files",
+        "weights",
+    )
+
+    def __init__(
+        self,
+        entries: tuple[Entry, ...],
+        languages: dict[str, tuple[str, ...]],
+        example_files: dict[str, str],
+        weights: tuple[str, ...],
+        skip_dirs: frozenset[str],
+        skip_files: tuple[str, ...],
+        max_bytes: int,
+        ref_ignore: frozenset[str],
+        prefilter: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
+        _language_res: tuple[tuple[str, re.Pattern[str]], ...],
+        _weights_re: re.Pattern[str],
+        _skip_files_re: re.Pattern[str],
+    ) -> None:
+        self.entries = entries
+        self.languages = languages  # language -> globs
+        self.example_files = example_files
+        self.weights = weights
+        self.skip_dirs = skip_dirs
+        self.skip_files = skip_files
+        self.max_bytes = max_bytes
+        self.ref_ignore = ref_ignore
+        self.prefilter = prefilter  # (languages, fixed)
+        self._language_res = _language_res
+        self._weights_re = _weights_re
+        self._skip_files_re = _skip_files_re
 
     def language_of(self, rel: str) -> str | None:
         for name, regex in self._language_res:
@@ -172,74 +212,167 @@ def _compiled(regex: str) -> re.Pattern[str]:
 # --- what a scan finds ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(Record):
     """A model named in code (``model`` None: an SDK call whose model the code does not name)."""
 
-    path: str  # root-relative, posix
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    model: Optional[str]
-    provider: str
-    kind: str  # hub | api | local | wrapper | config | weights
-    use_line: int = 0  # where a constant holding the id is used, when that is another line
+    __slots__ = (
+        "column",
+        "end_column",
+        "end_line",
+        "kind",
+        "line",
+        "model",
+        "path",
+        "provider",
+        "use_line",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        model: Optional[str],
+        provider: str,
+        kind: str,
+        use_line: int = 0,
+    ) -> None:
+        self.path = path  # root-relative, posix
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.model = model
+        self.provider = provider
+        self.kind = kind  # hub | api | local | wrapper | config | weights
+        # where a constant holding the id is used, when that is another line
+        self.use_line = use_line
 
     @property
     def span(self) -> Span:
         return (self.line, self.column, self.end_line, self.end_column)
 
 
-@dataclass(frozen=True)
-class Hint:
+class Hint(Record):
     """A place where the code shows an Art. 50 capability (image/audio/video/interaction)."""
 
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    capability: str
-    provider: str
-    text: str
+    __slots__ = (
+        "capability",
+        "column",
+        "end_column",
+        "end_line",
+        "line",
+        "path",
+        "provider",
+        "text",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        capability: str,
+        provider: str,
+        text: str,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.capability = capability
+        self.provider = provider
+        self.text = text
 
     @property
     def span(self) -> Span:
         return (self.line, self.column, self.end_line, self.end_column)
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(Record):
     """An ``aiact-lint: ignore[...]`` comment. It covers its own line, and the next line too
     when the comment stands alone on its line."""
 
-    path: str
-    line: int
-    column: int
-    end_column: int
-    codes: tuple[str, ...]  # resolved catalogue codes
-    unknown: tuple[str, ...]  # names that resolve to no rule
-    bracket: bool  # False: no [CODE] list at all
-    reason: str
-    own_line: bool
+    __slots__ = (
+        "bracket",
+        "codes",
+        "column",
+        "end_column",
+        "line",
+        "own_line",
+        "path",
+        "reason",
+        "unknown",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        end_column: int,
+        codes: tuple[str, ...],
+        unknown: tuple[str, ...],
+        bracket: bool,
+        reason: str,
+        own_line: bool,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.end_column = end_column
+        self.codes = codes  # resolved catalogue codes
+        self.unknown = unknown  # names that resolve to no rule
+        self.bracket = bracket  # False: no [CODE] list at all
+        self.reason = reason
+        self.own_line = own_line
 
     def covers(self, line: int) -> bool:
         return line == self.line or (self.own_line and line == self.line + 1)
 
 
-@dataclass
-class CodeIndex:
+class CodeIndex(Record):
     """Everything one repository scan found. Paths are root-relative posix strings."""
 
-    root: Path
-    use_git: bool
-    references: list[Reference] = field(default_factory=list)
-    hints: list[Hint] = field(default_factory=list)
-    suppressions: dict[str, list[Suppression]] = field(default_factory=dict)
-    manifest_dirs: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
-    files_read: int = 0
+    __slots__ = (
+        "files_read",
+        "hints",
+        "manifest_dirs",
+        "references",
+        "root",
+        "skipped",
+        "suppressions",
+        "use_git",
+    )
+
+    def __init__(
+        self,
+        root: Path,
+        use_git: bool,
+        references: Optional[list[Reference]] = None,
+        hints: Optional[list[Hint]] = None,
+        suppressions: Optional[dict[str, list[Suppression]]] = None,
+        manifest_dirs: Optional[list[str]] = None,
+        skipped: Optional[list[tuple[str, str]]] = None,
+        files_read: int = 0,
+    ) -> None:
+        self.root = root
+        self.use_git = use_git
+        self.references: list[Reference] = [] if references is None else references
+        self.hints: list[Hint] = [] if hints is None else hints
+        self.suppressions: dict[str, list[Suppression]] = (
+            {} if suppressions is None else suppressions
+        )
+        self.manifest_dirs: list[str] = [] if manifest_dirs is None else manifest_dirs
+        self.skipped: list[tuple[str, str]] = [] if skipped is None else skipped  # (path, why)
+        self.files_read = files_read
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
 
     def suppressed(self, path: str, lines: Iterable[int], code: str) -> bool:
         wanted = [line for line in lines if line > 0]
@@ -761,11 +894,13 @@ def _ordered_dirs(*groups: Iterable[str]) -> list[str]:
     return sorted(merged, key=lambda d: (-len(d), d))
 
 
-@dataclass(frozen=True)
-class _Declared:
-    index: int
-    model_id: str
-    names: tuple[str, ...]  # lower-cased id and aliases
+class _Declared(Record):
+    __slots__ = ("index", "model_id", "names")
+
+    def __init__(self, index: int, model_id: str, names: tuple[str, ...]) -> None:
+        self.index = index
+        self.model_id = model_id
+        self.names = names  # lower-cased id and aliases
 
 
 def _declared(manifest: Manifest) -> list[_Declared]:
