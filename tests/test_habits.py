@@ -43,3 +43,21 @@ def test_generated_files_are_up_to_date() -> None:
     """compiled.json and the fast validator are regenerated from their sources, byte for byte."""
     result = run(sys.executable, "scripts/build_generated.py", "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_hook_path_imports_nothing_heavy() -> None:
+    """A manifest-only check must start fast: no jsonschema, GitPython, TOML, dataclasses..."""
+    probe = (
+        "import io, sys, contextlib\n"
+        "from aiact_lint.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['check', '--manifest-only', '--as-of', '2026-11-25', sys.argv[1]])\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    manifest = ROOT / "examples" / "customer-chatbot" / "aiact.yaml"
+    result = run(sys.executable, "-c", probe, str(manifest))
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.split())
+    heavy = {"jsonschema", "git", "tomllib", "tomli", "dataclasses", "decimal", "fractions"}
+    assert not heavy & loaded, sorted(heavy & loaded)
+    assert "aiact_lint.repo.code_scan" not in loaded and "aiact_lint.report.sarif" not in loaded
