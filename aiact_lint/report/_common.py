@@ -9,7 +9,9 @@ import hashlib
 import re
 from typing import Any, Iterable
 
-from aiact_lint import LAW_VERSION
+# The wording of the verdict lives with the text format; the other renderers reuse it.
+from aiact_lint.report.text import plural as plural
+from aiact_lint.report.text import summary_line as summary_line
 
 TOOL_NAME = "aiact-lint"
 INFORMATION_URI = "https://github.com/aiact-lint/aiact-lint"
@@ -60,34 +62,3 @@ def by_severity(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def location(finding: dict[str, Any]) -> str:
     return f"{finding['path']}:{finding['line']}:{finding['column']}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def summary_line(document: dict[str, Any]) -> str:
-    """The one-line verdict, the same wording as the text format's last line."""
-    summary = document["summary"]
-    problems = summary["error"] + summary["warning"] + summary["info"]
-    counts = (
-        f"{plural(summary['error'], 'error')}, {plural(summary['warning'], 'warning')}, "
-        f"{summary['info']} info"
-    )
-    if summary["waived"]:
-        counts += f", {summary['waived']} waived"
-    manifests = plural(summary["systems"], "manifest")
-    if problems:
-        text = f"Found {plural(problems, 'problem')} ({counts}) in {manifests}"
-    else:
-        text = f"All checks passed: {manifests}, no problems"
-        if summary["waived"]:
-            text += f" ({summary['waived']} waived)"
-    hidden = summary.get("baseline_hidden") or 0
-    if hidden:
-        text += f"; {hidden} hidden by the baseline"
-    outside = summary.get("outside_diff") or 0
-    if outside:
-        text += f"; {outside} not on lines changed since the diff base"
-    law = document.get("law") or LAW_VERSION
-    return f"{text}; as of {document['as_of']} under {law}."

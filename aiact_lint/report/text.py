@@ -40,10 +40,6 @@ def _display(path: str) -> str:
     return "./" + shown if shown.lstrip().startswith(("::", "##[")) else shown
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def render(document: dict[str, Any], context: RenderContext) -> str:
     colour, quiet = context.colour, context.quiet
     lines: list[str] = []
@@ -84,17 +80,27 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
                 f"{clean(_display(system['manifest']))}: {clean(system['name'] or '?')} — "
                 f"risk {system['risk']} ({routes}); roles: {roles}"
             )
+    lines.append(summary_line(document))
+    return "\n".join(lines) + "\n"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(document: dict[str, Any]) -> str:
+    """The one-line verdict, the same wording as the text format's last line."""
     summary = document["summary"]
     problems = summary["error"] + summary["warning"] + summary["info"]
     counts = (
-        f"{_plural(summary['error'], 'error')}, {_plural(summary['warning'], 'warning')}, "
+        f"{plural(summary['error'], 'error')}, {plural(summary['warning'], 'warning')}, "
         f"{summary['info']} info"
     )
     if summary["waived"]:
         counts += f", {summary['waived']} waived"
-    manifests = _plural(summary["systems"], "manifest")
+    manifests = plural(summary["systems"], "manifest")
     if problems:
-        text = f"Found {_plural(problems, 'problem')} ({counts}) in {manifests}"
+        text = f"Found {plural(problems, 'problem')} ({counts}) in {manifests}"
     else:
         text = f"All checks passed: {manifests}, no problems"
         if summary["waived"]:
@@ -105,5 +111,5 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
     outside = summary.get("outside_diff") or 0
     if outside:
         text += f"; {outside} not on lines changed since the diff base"
-    lines.append(f"{text}; as of {document['as_of']} under {LAW_VERSION}.")
-    return "\n".join(lines) + "\n"
+    law = document.get("law") or LAW_VERSION
+    return f"{text}; as of {document['as_of']} under {law}."
