@@ -41,9 +41,9 @@ class Suspicion(NamedTuple):
     matched: str  # the text that matched, as written
 
 
-class _Phrase(NamedTuple):
-    text: str  # as written in the table
-    needle: str  # a lowercase literal that every match contains: a cheap prefilter
+# A phrase as written in the table, and a lowercase literal every match contains (a cheap
+# prefilter). Plain tuples: building 1,500 of them must stay well under a millisecond.
+_Phrase = Tuple[str, str]
 
 
 class _Point(NamedTuple):
@@ -84,7 +84,12 @@ def phrase_regex(phrase: str) -> str:
     return "".join(parts)
 
 
-def _needle(phrase: str) -> str:
+def normalise_phrase(item: str) -> str:
+    return " ".join(item.split())  # a malformed phrase fails when first compiled
+
+
+def phrase_needle(phrase: str) -> str:
+    """The longest literal piece of a phrase: every match contains it (the prefilter)."""
     pieces = [
         piece
         for word in phrase.split()
@@ -95,10 +100,13 @@ def _needle(phrase: str) -> str:
 
 
 def _phrases(entry: Mapping[str, Any], key: str) -> Tuple[_Phrase, ...]:
+    # Needles are precomputed by scripts/build_generated.py (kept current by a test).
+    needles: Mapping[str, str] = table("annex_iii_needles")
     found = []
     for item in entry.get(key) or []:
-        text = " ".join(str(item).split())  # a malformed phrase fails when first compiled
-        found.append(_Phrase(text=text, needle=_needle(text)))
+        text = normalise_phrase(str(item))
+        needle = needles.get(text)
+        found.append((text, needle if needle is not None else phrase_needle(text)))
     return tuple(found)
 
 
@@ -132,9 +140,9 @@ def _first(
     """The leftmost match of any of ``phrases`` (table order breaks ties)."""
     best: Optional[Tuple[_Phrase, Match[str]]] = None
     for phrase in phrases:
-        if phrase.needle not in lowered:
+        if phrase[1] not in lowered:
             continue
-        match = _regex(phrase.text).search(text)
+        match = _regex(phrase[0]).search(text)
         if match is not None and (best is None or match.start() < best[1].start()):
             best = (phrase, match)
     return best
@@ -142,7 +150,7 @@ def _first(
 
 def _anywhere(phrases: Tuple[_Phrase, ...], fields: list[tuple[str, str, str]]) -> bool:
     return any(
-        phrase.needle in lowered and _regex(phrase.text).search(text) is not None
+        phrase[1] in lowered and _regex(phrase[0]).search(text) is not None
         for _, text, lowered in fields
         for phrase in phrases
     )
@@ -153,7 +161,7 @@ def _suspect(point: _Point, fields: list[tuple[str, str, str]]) -> Optional[Susp
         best = _first(point.phrases, text, lowered)
         if best is not None:
             phrase, match = best
-            return Suspicion(point.point, phrase.text, name, match.group(0))
+            return Suspicion(point.point, phrase[0], name, match.group(0))
     return None
 
 

