@@ -28,6 +28,37 @@ risk:
   classification: minimal
 """
 
+# AIA301 (error): the purpose describes CV screening while annex_iii is empty.
+UNDECLARED = """\
+schema_version: 1
+system:
+  name: HR screener
+roles: [deployer]
+market:
+  regions: [EU]
+use_case:
+  purpose: "Shortlists applicants by scoring their CVs"
+  annex_iii: []
+risk:
+  classification: minimal
+"""
+
+# AIA401 (error): social scoring, a prohibited practice (Art. 5(1)(c)).
+SOCIAL_SCORING = """\
+schema_version: 1
+system:
+  name: Citizen score
+roles: [provider]
+market:
+  regions: [EU]
+use_case:
+  purpose: Scores citizens
+  capabilities:
+    social_scoring: true
+risk:
+  classification: prohibited
+"""
+
 
 @dataclass
 class Run:

@@ -6,35 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import make_repo, run_cli
+from tests.conftest import SOCIAL_SCORING, UNDECLARED, make_repo, run_cli
 
-UNDECLARED = """\
-schema_version: 1
-system:
-  name: HR screener
-roles: [deployer]
-market:
-  regions: [EU]
-use_case:
-  purpose: "Shortlists applicants by scoring their CVs"
-  annex_iii: []
-risk:
-  classification: minimal
-"""
-SOCIAL_SCORING = """\
-schema_version: 1
-system:
-  name: Citizen score
-roles: [provider]
-market:
-  regions: [EU]
-use_case:
-  purpose: Scores citizens
-  capabilities:
-    social_scoring: true
-risk:
-  classification: prohibited
-"""
 AS_OF = "2026-11-25"
 
 

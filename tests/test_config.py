@@ -9,36 +9,8 @@ import pytest
 
 from aiact_lint.config import SettingsError, configure, find_config, select_rules
 from aiact_lint.options import Options
-from tests.conftest import make_repo, run_cli
+from tests.conftest import SOCIAL_SCORING, UNDECLARED, make_repo, run_cli
 
-# AIA301 (error): the purpose describes CV screening while annex_iii is empty.
-UNDECLARED = """\
-schema_version: 1
-system:
-  name: HR screener
-roles: [deployer]
-market:
-  regions: [EU]
-use_case:
-  purpose: "Shortlists applicants by scoring their CVs"
-  annex_iii: []
-risk:
-  classification: minimal
-"""
-PROHIBITED = """\
-schema_version: 1
-system:
-  name: Citizen score
-roles: [provider]
-market:
-  regions: [EU]
-use_case:
-  purpose: Scores citizens
-  capabilities:
-    social_scoring: true
-risk:
-  classification: prohibited
-"""
 AS_OF = "2026-11-25"
 
 
@@ -213,7 +185,7 @@ def test_severity_override(tmp_path: Path) -> None:
 
 def test_prohibited_practices_stay_on_and_severe(tmp_path: Path) -> None:
     config = 'select = ["AIA7"]\n[severity]\nAIA4 = "info"\n'
-    repo = make_repo(tmp_path / "r", {"aiact.yaml": PROHIBITED, ".aiact-lint.toml": config})
+    repo = make_repo(tmp_path / "r", {"aiact.yaml": SOCIAL_SCORING, ".aiact-lint.toml": config})
     code, doc, _ = check(repo)
     prohibited = [f for f in doc["findings"] if f["rule"] == "AIA401"]
     assert prohibited and all(f["severity"] == "error" for f in prohibited)

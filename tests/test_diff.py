@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from aiact_lint.manifest import find_root
-from tests.conftest import ROOT, git, make_repo, run_cli, run_process
+from tests.conftest import ROOT, UNDECLARED, git, make_repo, run_cli, run_process
 
 AS_OF = "2026-11-25"
 
@@ -251,21 +251,6 @@ def test_uncommitted_purpose_change_makes_evidence_stale(tmp_path: Path) -> None
     assert "uncommitted changes" in stale["message"]
     assert "intended purpose" in stale["message"]
     assert only(doc, "AIA920")["line"] == line_of(BASE, "  purpose:")
-
-
-UNDECLARED = """\
-schema_version: 1
-system:
-  name: HR screener
-roles: [deployer]
-market:
-  regions: [EU]
-use_case:
-  purpose: "Shortlists applicants by scoring their CVs"
-  annex_iii: []
-risk:
-  classification: minimal
-"""
 
 
 def test_new_only_reports_changed_lines_but_exits_on_everything(tmp_path: Path) -> None:

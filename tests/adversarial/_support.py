@@ -23,6 +23,8 @@ from typing import Any, Callable, Iterator
 
 from hypothesis import HealthCheck, Phase, settings
 
+from tests.conftest import git as git  # one git helper for the whole suite
+
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-25"
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
@@ -399,21 +401,6 @@ def tree_digest(folder: Path) -> dict[str, str]:
             else:
                 digest[rel] = f"special {stat.S_IFMT(info.st_mode):o} {mode:o}"
     return digest
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = dict(os.environ)
-    env.update(
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@example.com",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@example.com",
-        GIT_AUTHOR_DATE="2026-01-01T00:00:00+00:00",
-        GIT_COMMITTER_DATE="2026-01-01T00:00:00+00:00",
-    )
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
