@@ -296,21 +296,14 @@ def _practices(data: dict[str, Any], det: Determination, as_of: datetime.date) -
 
 def _annex_iii(data: dict[str, Any], det: Determination) -> None:
     declared = [p for p in (_get(data, "use_case", "annex_iii") or []) if isinstance(p, str)]
-    caps = _mapping(_get(data, "use_case", "capabilities"))
     prohibited_facts = {p.fact for p in det.practices if p.status == "prohibited"}
     implied: dict[str, str] = {}
-    rbi = caps.get("remote_biometric_identification")
-    verification_only = caps.get("biometric_verification_only") is True
-    # A prohibited real-time use is reported under Art. 5; a permitted one is Annex III 1(a).
-    prohibited_rbi = "remote_biometric_identification" in prohibited_facts
-    if rbi in ("real_time", "post") and not verification_only and not prohibited_rbi:
-        implied["1(a)"] = "remote_biometric_identification"
-    categorises = caps.get("biometric_categorisation") is True
-    attributes = caps.get("biometric_categorisation_attributes")
-    if categorises and attributes and "biometric_categorisation" not in prohibited_facts:
-        implied["1(b)"] = "biometric_categorisation_attributes"
-    if caps.get("emotion_recognition") is True:
-        implied["1(c)"] = "emotion_recognition"
+    for entry in table("annex_iii")["points"]:
+        condition = entry.get("implied_by")
+        if condition and holds(condition, data):
+            fact = first_fact(condition) or ""
+            if fact not in prohibited_facts:  # an Art. 5 practice is decided under Art. 5
+                implied[entry["point"]] = fact
     det.implied_annex_iii = {p: f for p, f in implied.items() if p not in declared}
     order = [p["point"] for p in table("annex_iii")["points"]]
     points = set(declared) | set(implied)
@@ -340,6 +333,7 @@ def _annex_iii(data: dict[str, Any], det: Determination) -> None:
         return
     for point in det.annex_iii:
         det.routes.append(f"annex_iii:{point}")
+        det.flags.add(f"annex_iii:{point}")  # lets the obligations table name single points
     det.flags.update({"high_risk", "annex_iii"})
     if any(p != "2" for p in det.annex_iii):
         det.flags.add("annex_iii_registration")
@@ -480,14 +474,12 @@ def _context_flags(data: dict[str, Any], det: Determination) -> None:
     public_service = organisation.get("provides_public_services") is True
     if public:
         det.flags.add("public_authority")
+    if public or public_service:
+        det.flags.add("public_body_or_service")
     established = organisation.get("established_in")
     if isinstance(established, str) and established not in union_codes():
         det.flags.add("established_outside_eu")
     if "annex_iii" in det.flags:
-        if (public or public_service) and any(p != "2" for p in det.annex_iii):
-            det.flags.add("fria_required")
-        if {"5(b)", "5(c)"} & set(det.annex_iii):
-            det.flags.add("fria_required")
         affected = " ".join(str(p) for p in (_get(data, "use_case", "affected_persons") or []))
         workers = any(w in affected.lower() for w in ("worker", "employee", "staff"))
         if workers or any(p.startswith("4") for p in det.annex_iii):

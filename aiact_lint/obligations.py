@@ -161,13 +161,20 @@ def evaluate(
                     flags.add("gpai_systemic_provider")
                 if model.open_source:
                     flags.add("model_open_source")
-                if all(flag in flags for flag in entry["when"]):
+                if applies(entry, flags):
                     obligations.append(_status(entry, role, flags, det, data, as_of, check, model))
         elif role is None:
             continue
-        elif det.in_scope and all(flag in det.flags for flag in entry["when"]):
+        elif det.in_scope and applies(entry, det.flags):
             obligations.append(_status(entry, role, det.flags, det, data, as_of, check, None))
     return obligations
+
+
+def applies(entry: dict[str, Any], flags: set[str]) -> bool:
+    """``when``: every flag holds; ``when_any``: every flag of at least one alternative holds."""
+    if "when_any" in entry:
+        return any(all(flag in flags for flag in option) for option in entry["when_any"])
+    return all(flag in flags for flag in entry["when"])
 
 
 def _status(
