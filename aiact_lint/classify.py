@@ -392,34 +392,16 @@ def _annex_i(data: dict[str, Any], det: Determination) -> None:
 
 
 def _transparency(data: dict[str, Any], det: Determination) -> None:
-    caps = _mapping(_get(data, "use_case", "capabilities"))
-    if caps.get("interacts_with_natural_persons") is True:
-        det.flags.add("art50_1")
-        if caps.get("ai_interaction_obvious") is True:
-            det.flags.add("art50_1_obvious")
-        else:
-            det.routes.append("art50:1")
-    if caps.get("generates_synthetic_content"):
-        det.flags.add("art50_2")
-        if caps.get("synthetic_content_assistive_only") is True:
-            det.flags.add("art50_2_assistive")
-        else:
-            det.routes.append("art50:2")
-    if caps.get("emotion_recognition") is True or caps.get("biometric_categorisation") is True:
-        det.flags.add("art50_3")
-        det.routes.append("art50:3")
-    art50_4 = False
-    if caps.get("deep_fake") is True:
-        det.flags.add("art50_4_deep_fake")
-        art50_4 = True
-    if caps.get("public_interest_text") is True:
-        det.flags.add("art50_4_text")
-        if caps.get("human_editorial_control") is True:
-            det.flags.add("art50_4_text_editorial")
-        else:
-            art50_4 = True
-    if art50_4:
-        det.routes.append("art50:4")
+    """Art. 50 flags and routes from the capabilities (law/transparency.yaml)."""
+    for trigger in table("transparency")["triggers"]:
+        if not holds(trigger["when"], data):
+            continue
+        det.flags.add(trigger["flag"])
+        exception = trigger.get("exception")
+        if exception and holds(exception["when"], data):
+            det.flags.add(exception["flag"])
+        elif trigger["route"] not in det.routes:
+            det.routes.append(trigger["route"])
     if any(r.startswith("art50:") for r in det.routes):
         det.reasons.append(Reason("transparency duties for the capabilities declared", "Art. 50"))
 
