@@ -16,7 +16,6 @@ from aiact_lint.record import Record
 from aiact_lint.yamlsafe import iso_date
 
 RISK_ORDER = {"minimal": 0, "limited": 1, "high": 2, "prohibited": 3}
-DEPLOYER_SIDE = ("deployer", "distributor", "importer")
 
 
 class Reason(Record):
@@ -407,40 +406,18 @@ def _transparency(data: dict[str, Any], det: Determination) -> None:
 
 
 def _roles(data: dict[str, Any], det: Determination) -> None:
+    """Declared roles plus the provider role the law imposes (law/roles.yaml)."""
     declared = [r for r in (data.get("roles") or []) if isinstance(r, str)]
     det.declared_roles = declared
     roles = list(declared)
-    system = _mapping(data.get("system"))
-    brand = _get(data, "market", "brand")
-    deployer_side = any(r in DEPLOYER_SIDE for r in declared)
-    if "provider" not in roles and deployer_side and det.high_risk:
-        triggers = []
-        if brand == "own" and system.get("developer") != "us":
-            # Art. 25(1)(a) is about another's system; one we built ourselves is ours by Art. 3(3).
-            triggers.append(
-                ("puts its own name or trademark on the high-risk system", "Art. 25(1)(a)")
-            )
-        if system.get("substantial_modification") is True:
-            triggers.append(
-                ("made a substantial modification to the high-risk system", "Art. 25(1)(b)")
-            )
-        if system.get("intended_purpose_changed") is True:
-            triggers.append(
-                ("changed the intended purpose so that the system is high-risk", "Art. 25(1)(c)")
-            )
-        for text, article in triggers:
-            det.role_shifts.append(Reason(text, article))
-    if "provider" not in roles and "product_manufacturer" in roles and "annex_i" in det.flags:
-        det.role_shifts.append(
-            Reason("the product manufacturer places the system under its own name", "Art. 25(3)")
-        )
-    builds_own = system.get("developer") == "us" or (
-        brand == "own" and system.get("developer") != "third_party"
-    )
-    if "provider" not in roles and "deployer" in roles and not det.role_shifts and builds_own:
-        det.role_shifts.append(
-            Reason("develops the system and puts it into service under its own name", "Art. 3(3)")
-        )
+    if "provider" not in declared:
+        for shift in table("roles")["shifts"]:
+            if shift.get("fallback") and det.role_shifts:
+                continue
+            if not set(shift["declared"]) & set(declared):
+                continue
+            if all(flag in det.flags for flag in shift["requires"]) and holds(shift["when"], data):
+                det.role_shifts.append(Reason(shift["text"], shift["article"]))
     if det.role_shifts:
         roles.append("provider")
         for shift in det.role_shifts:
@@ -462,9 +439,10 @@ def _context_flags(data: dict[str, Any], det: Determination) -> None:
     if isinstance(established, str) and established not in union_codes():
         det.flags.add("established_outside_eu")
     if "annex_iii" in det.flags:
+        rule = table("obligations")["workers_affected"]
         affected = " ".join(str(p) for p in (_get(data, "use_case", "affected_persons") or []))
-        workers = any(w in affected.lower() for w in ("worker", "employee", "staff"))
-        if workers or any(p.startswith("4") for p in det.annex_iii):
+        workers = any(word in affected.lower() for word in rule["words"])
+        if workers or any(p.startswith(rule["annex_iii_area"]) for p in det.annex_iii):
             det.flags.add("workers_affected")
         # Art. 26(11): Annex III systems that make or assist decisions about natural persons;
         # assumed unless the manifest says otherwise.
