@@ -14,6 +14,26 @@ from urllib.parse import quote
 
 from aiact_lint.report_doc.timeline import STATUS_COLOUR, human_date, milestones, svg
 
+
+def findings_outside_systems(
+    document: Mapping[str, Any], systems: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Findings of the run that belong to no system (e.g. a missing path on the command line)."""
+
+    def key(finding: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (
+            finding.get("path"),
+            finding.get("line"),
+            finding.get("rule"),
+            finding.get("message"),
+        )
+
+    listed = {key(f) for s in systems for f in s.get("findings") or [] if isinstance(f, dict)}
+    return [
+        f for f in document.get("findings") or [] if isinstance(f, dict) and key(f) not in listed
+    ]
+
+
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 RISK_LABEL = {
     "prohibited": "Prohibited",
@@ -430,18 +450,7 @@ def render(
     )
     if not systems:
         body = '<p class="empty">No aiact.yaml manifest was found.</p>'
-    listed = {
-        (f.get("path"), f.get("line"), f.get("rule"), f.get("message"))
-        for s in systems
-        for f in s.get("findings") or []
-        if isinstance(f, dict)
-    }
-    others = [
-        f
-        for f in document.get("findings") or []
-        if isinstance(f, dict)
-        and (f.get("path"), f.get("line"), f.get("rule"), f.get("message")) not in listed
-    ]
+    others = findings_outside_systems(document, systems)
     if others:
         body += (
             '<section class="system" id="other-findings" aria-labelledby="other-findings-h">'

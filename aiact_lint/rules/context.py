@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiact_lint.classify import Determination
-from aiact_lint.findings import Finding
 from aiact_lint.manifest import Manifest
 from aiact_lint.obligations import Obligation
 from aiact_lint.options import Options
@@ -22,21 +21,8 @@ class RuleContext:
         self.det = det
         self.obligations = obligations
         self.options = options
-
-    def finding(
-        self,
-        code: str,
-        at: PathKey,
-        message: str,
-        *,
-        article: str | None = None,
-        fix: str | None = None,
-        subject: str = "",
-        value: bool = False,
-    ) -> Finding:
-        return self.manifest.finding(
-            code, at, message, article=article, fix=fix, subject=subject, value=value
-        )
+        # Rules report at manifest nodes; the manifest knows where each node is.
+        self.finding = manifest.finding
 
     def first_present(self, *paths: PathKey) -> PathKey:
         """The first of several manifest paths that exists (for pointing at the best node)."""

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator
 
 from hypothesis import HealthCheck, Phase, settings
 
+from tests.conftest import MINIMAL as MINIMAL  # one fixture manifest for the whole suite
 from tests.conftest import git as git  # one git helper for the whole suite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -412,17 +413,6 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> None:
         else:
             target.write_text(content, encoding="utf-8")
 
-
-MINIMAL = """\
-schema_version: 1
-system:
-  name: Shop support assistant
-roles: [deployer]
-market:
-  regions: [EU]
-risk:
-  classification: minimal
-"""
 
 # A high-risk provider manifest with evidence, transparency and models: most code paths run.
 RICH = """\
