@@ -9,6 +9,7 @@ from aiact_lint.catalogue import make_finding
 from aiact_lint.decide import decide
 from aiact_lint.discover import discover
 from aiact_lint.engine import analyse
+from aiact_lint.inventory import declared
 from aiact_lint.manifest import find_root, read_manifest, relpath
 from aiact_lint.options import Options
 from aiact_lint.result import CheckResult
@@ -35,10 +36,12 @@ def run_check(options: Options) -> CheckResult:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
         system = analyse(manifest, options, code_scans)
+        system.inventory = declared(manifest)  # for the ML-BOM formats and `register`
         result.systems.append(system)
         result.findings.extend(system.findings)
         manifests.append(manifest)
     if code_scans is not None:  # AI use in files no manifest governs, once per run
         result.findings.extend(code_scans.unowned(options.paths, cwd, base, manifests))
+    result.manifests = manifests
     decide(result, manifests, options)  # config, waivers, baselines, --diff-base
     return result
