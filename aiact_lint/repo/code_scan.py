@@ -1078,9 +1078,23 @@ def check_manifest_code(
             )
     if det.in_scope:
         findings.extend(_capability_findings(manifest, index, governed, path_of))
+    findings.extend(run_detectors(manifest, det, index, governed, path_of))
     files.update(path for path in index.suppressions if governed(path))
     findings.extend(_suppression_findings(index, files, path_of))
     return findings
+
+
+def run_detectors(
+    manifest: Manifest,
+    det: Determination,
+    index: CodeIndex,
+    governed: Callable[[str], bool],
+    path_of: Callable[[str], str],
+) -> list[Finding]:
+    """The detectors that each hold one kind of repository file against the manifest."""
+    from aiact_lint.repo.model_cards import check_cards
+
+    return check_cards(manifest, index, governed, path_of)
 
 
 def _capability_findings(
