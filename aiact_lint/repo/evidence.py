@@ -63,18 +63,56 @@ class EvidenceInspector:
         return "; ".join(r for r in reasons if r) or "no usable document"
 
     def _disclosure_problem(self, measure: str) -> Optional[str]:
+        """None when the notice is shown: its text, or one of its declared translations, is
+        in an evidence file (AIA806 and AIA836 still report each one that is not)."""
         text = self.manifest.get("transparency", measure, "text")
         if not isinstance(text, str) or not text.strip():
             return None
-        files = self.manifest.get("transparency", measure, "evidence") or []
-        for value in files:
-            state = self.state(value) if isinstance(value, str) else None
-            if state is not None and state.text is not None:
-                if documents.contains_disclosure(state.text, text):
-                    return None
-            elif state is not None and state.status == "ok":
-                return None  # a binary file we cannot read: do not claim the text is absent
+        if self._found(measure, text, None) is not False:
+            return None
+        for _, language, translated in self._translations(measure):
+            if self._found(measure, translated, language):
+                return None
         return "the disclosure text appears in none of its evidence files"
+
+    def _evidence_files(self, measure: str) -> list[FileState]:
+        files = self.manifest.get("transparency", measure, "evidence") or []
+        states = [self.state(v) for v in files if isinstance(v, str)]
+        return [s for s in states if s is not None and s.status == "ok"]
+
+    def _found(self, measure: str, text: str, language: Optional[str]) -> Optional[bool]:
+        """Whether ``text`` is in the measure's evidence files (None: a binary file could hold
+        it). With a ``language``, only that language's catalogues count when there are any."""
+        from aiact_lint.repo import catalogues
+
+        states = self._evidence_files(measure)
+        if language is not None:
+            own = [
+                s
+                for s in states
+                if s.text is not None and catalogues.language(s.rel, s.text) == language
+            ]
+            states = own or states
+        unreadable = False
+        for state in states:
+            if state.text is None:
+                unreadable = True
+            elif catalogues.contains(state.rel, state.text, text):
+                return True
+        return None if unreadable else False
+
+    def _translations(self, measure: str) -> list[tuple[int, str, str]]:
+        """(index, primary language subtag, text) of each declared translation."""
+        items = self.manifest.get("transparency", measure, "translations", default=[])
+        found = []
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            language, text = item.get("language"), item.get("text")
+            if isinstance(language, str) and isinstance(text, str) and text.strip():
+                primary = language.replace("_", "-").split("-")[0].lower()
+                found.append((index, primary, text))
+        return found
 
     # --- findings ---------------------------------------------------------------------------
 
@@ -199,8 +237,11 @@ class EvidenceInspector:
         if not isinstance(transparency, dict):
             return
         for measure in sorted(transparency):
-            problem = self._disclosure_problem(measure)
-            if problem is None:
+            yield from self._translation_findings(measure)
+            text = self.manifest.get("transparency", measure, "text")
+            if not isinstance(text, str) or not text.strip():
+                continue
+            if self._found(measure, text, None) is not False:
                 continue
             files = [
                 v
@@ -209,7 +250,6 @@ class EvidenceInspector:
             ]
             if not any(self._usable(v, document=False) is None for v in files):
                 continue  # the files themselves are reported (missing, placeholder...)
-            text = self.manifest.get("transparency", measure, "text")
             yield self.manifest.finding(
                 "AIA806",
                 ("transparency", measure, "text"),
@@ -217,4 +257,32 @@ class EvidenceInspector:
                 + ", ".join(files),
                 value=True,
                 subject=f"disclosure:{measure}",
+            )
+
+    def _translation_findings(self, measure: str) -> Iterable[Finding]:
+        files = self._evidence_files(measure)
+        if not files:
+            return  # the files themselves are reported (missing, placeholder...)
+        from aiact_lint.repo import catalogues
+
+        for index, language, text in self._translations(measure):
+            if self._found(measure, text, language) is not False:
+                continue
+            own = [
+                s.rel
+                for s in files
+                if s.text is not None and catalogues.language(s.rel, s.text) == language
+            ]
+            where = (
+                f"the {language} catalogue{'s' if len(own) > 1 else ''} " + ", ".join(own)
+                if own
+                else "none of the files searched: " + ", ".join(s.rel for s in files)
+            )
+            yield self.manifest.finding(
+                "AIA836",
+                ("transparency", measure, "translations", index, "text"),
+                f'transparency.{measure}.translations[{index}] ({language}) "{text}" appears in '
+                + where,
+                value=True,
+                subject=f"disclosure:{measure}:{language}",
             )
