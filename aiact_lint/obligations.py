@@ -1,7 +1,9 @@
 """Determination + date -> the obligations that apply, each with its status.
 
 Status: ``met`` (evidence declared and, when the repository is checked, present and valid),
-``missing``, ``upcoming`` (applies after ``as_of``), ``exempt`` (with the exempting article).
+``missing``, ``unverified`` (evidence declared, but the repository check could not find it
+implemented, e.g. Art. 50(2) marking absent from the code), ``upcoming`` (applies after
+``as_of``), ``exempt`` (with the exempting article).
 The table is law/obligations.yaml; this module only evaluates it.
 """
 
@@ -20,6 +22,15 @@ from aiact_lint.yamlsafe import iso_date
 EvidenceCheck = Callable[[str, Any], Optional[str]]
 
 
+class Unverified(str):
+    """A check's answer: the evidence is declared but its implementation was not found; the
+    obligation is ``unverified`` (not ``missing``) and the text says what was searched."""
+
+
+class Verified(str):
+    """A check's answer: acceptable, and found at this place (``file:line``)."""
+
+
 class Obligation(Record):
     __slots__ = (
         "applies_from",
@@ -27,6 +38,7 @@ class Obligation(Record):
         "evidence",
         "evidence_key",
         "extent",
+        "found_at",
         "id",
         "model",
         "model_index",
@@ -58,6 +70,7 @@ class Obligation(Record):
         rule: Optional[str] = None,
         problem: Optional[str] = None,
         extent: Optional[str] = None,
+        found_at: Optional[str] = None,
     ) -> None:
         self.id = id
         self.article = article
@@ -75,6 +88,7 @@ class Obligation(Record):
         self.rule = rule
         self.problem = problem  # why declared evidence does not count (repository check)
         self.extent = extent  # GPAI modifier duties: "modification" (Recital 109) | "full"
+        self.found_at = found_at  # where the repository check found it implemented
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -94,6 +108,10 @@ class Obligation(Record):
             data["verified"] = False
         if self.extent is not None:
             data["extent"] = self.extent
+        if self.found_at is not None:
+            data["found_at"] = self.found_at
+        if self.status == "unverified" and self.problem:
+            data["reason"] = self.problem
         return data
 
 
@@ -192,6 +210,7 @@ def _status(
     value = evidence_value(data, key)
     reason = None
     problem = None
+    found_at = None
     exemption = next((e for e in entry.get("exempt_when", []) if e["flag"] in flags), None)
     if exemption is not None:
         status = "exempt"
@@ -202,7 +221,11 @@ def _status(
         status = "missing"
     else:
         problem = check(key, value) if (check is not None and key is not None) else None
+        if isinstance(problem, Verified):
+            found_at, problem = str(problem), None
         status = "missing" if problem else "met"
+        if isinstance(problem, Unverified):
+            status = "unverified"
     note = entry.get("note")
     extent = None
     if (
@@ -244,4 +267,5 @@ def _status(
         rule=entry.get("rule"),
         problem=problem,
         extent=extent,
+        found_at=found_at,
     )
