@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from aiact_lint.classify import Determination
 from aiact_lint.findings import Finding
@@ -17,11 +17,17 @@ from aiact_lint.repo import documents
 from aiact_lint.repo.files import FileState, inspect, tracked_files
 from aiact_lint.yamlsafe import PathKey
 
+if TYPE_CHECKING:
+    from aiact_lint.repo.marking import Outcome
+
+MARKING_KEY = "transparency.synthetic_content_marking"
+
 
 class EvidenceInspector:
     def __init__(self, manifest: Manifest):
         self.manifest = manifest
         self._states: dict[str, FileState] = {}
+        self._marking: Optional[Outcome] = None
 
     def state(self, value: str) -> Optional[FileState]:
         """The file a manifest path names, inspected once; None when the path leaves the root."""
@@ -57,10 +63,31 @@ class EvidenceInspector:
         document = not key.startswith("transparency.")
         reasons = [self._usable(v, document) for v in values]
         if any(reason is None for reason in reasons):
+            if key == MARKING_KEY:
+                return self._marking_problem()
             if key.startswith("transparency."):
                 return self._disclosure_problem(key.split(".", 1)[1])
             return None
         return "; ".join(r for r in reasons if r) or "no usable document"
+
+    def _marking_problem(self) -> Optional[str]:
+        """Art. 50(2): the declared method must be implemented in the code (repo/marking.py)."""
+        from aiact_lint.obligations import Unverified, Verified
+        from aiact_lint.repo import marking
+        from aiact_lint.repo.code_scan import _display
+
+        method = self.manifest.get("transparency", "synthetic_content_marking", "method")
+        if not isinstance(method, str) or method not in table("marking")["methods"]:
+            return None
+        if self._marking is None:
+            files = self.manifest.get("transparency", "synthetic_content_marking", "evidence")
+            states = [self.state(v) for v in files or () if isinstance(v, str)]
+            evidence = [s.rel for s in states if s is not None and s.status == "ok"]
+            self._marking = marking.verify(self.manifest, method, evidence)
+        if self._marking.hits:
+            hit = self._marking.hits[0]
+            return Verified(f"{_display(self.manifest, hit.path)}:{hit.line}")
+        return Unverified(marking.describe(self._marking))
 
     def _disclosure_problem(self, measure: str) -> Optional[str]:
         """None when the notice is shown: its text, or one of its declared translations, is
@@ -124,6 +151,7 @@ class EvidenceInspector:
             document = at[0] != "transparency"
             out.extend(self._file_findings(at, value, tracked, seen, document))
         out.extend(self._section_findings(det, obligations))
+        out.extend(self._unverified_findings(obligations))
         out.extend(self._disclosure_findings())
         return out
 
@@ -187,6 +215,20 @@ class EvidenceInspector:
                 f"{name}: {state.rel} is a placeholder: {reason}",
                 value=True,
                 subject=subject,
+            )
+
+    def _unverified_findings(self, obligations: list[Obligation]) -> Iterable[Finding]:
+        for obligation in obligations:
+            if obligation.status != "unverified" or obligation.evidence_key != MARKING_KEY:
+                continue
+            method = self.manifest.get("transparency", "synthetic_content_marking", "method")
+            yield self.manifest.finding(
+                "AIA837",
+                ("transparency", "synthetic_content_marking", "method"),
+                f"{obligation.id} ({obligation.article}): method {method} is declared, but "
+                f"{obligation.problem}",
+                value=True,
+                subject="marking:unverified",
             )
 
     def _section_findings(
