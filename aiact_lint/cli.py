@@ -15,7 +15,18 @@ from typing import Any, Callable, Sequence
 from aiact_lint import LAW_VERSION, __version__
 from aiact_lint.options import FAIL_LEVELS, POLICIES, Options
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "gitlab", "cyclonedx", "auto")
+FORMATS = (
+    "text",
+    "json",
+    "sarif",
+    "github",
+    "junit",
+    "markdown",
+    "gitlab",
+    "cyclonedx",
+    "spdx3",
+    "auto",
+)
 
 
 def _date(value: str) -> datetime.date:

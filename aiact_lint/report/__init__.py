@@ -23,6 +23,7 @@ RENDERERS = {
     "junit": "aiact_lint.report.junit",
     "gitlab": "aiact_lint.report.gitlab",
     "cyclonedx": "aiact_lint.report.cyclonedx",
+    "spdx3": "aiact_lint.report.spdx3",
 }
 
 

@@ -19,10 +19,8 @@ import json
 import uuid
 from typing import Any, Iterable
 
-from aiact_lint.report import RenderContext
+from aiact_lint.report import RenderContext, bom_properties
 
-NAMESPACE = "aiact-lint"
-OPEN_STATUSES = ("missing", "unverified", "upcoming")
 # Evidence keys -> CycloneDX external reference types; anything else is "evidence".
 REFERENCE_TYPES = {
     "evidence.technical_documentation": "documentation",
@@ -38,45 +36,10 @@ REFERENCE_TYPES = {
 }
 
 
-def _prop(name: str, value: Any) -> Any:
+def _props(pairs: Iterable[tuple[str, str]]) -> list[Any]:
     from cyclonedx.model import Property
 
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, float):
-        text = repr(value)
-    else:
-        text = str(value)
-    return Property(name=f"{NAMESPACE}:{name}", value=text)
-
-
-def _system_properties(system: dict[str, Any], document: dict[str, Any]) -> list[Any]:
-    props = [
-        _prop("manifest", system.get("manifest")),
-        _prop("law", document.get("law", "")),
-        _prop("as_of", document.get("as_of", "")),
-        _prop("in_scope", system.get("in_scope")),
-        _prop("risk", system.get("risk")),
-    ]
-    props += [_prop("role", role) for role in system.get("roles") or ()]
-    props += [_prop("route", route) for route in system.get("routes") or ()]
-    for obligation in system.get("obligations") or ():
-        if obligation.get("status") not in OPEN_STATUSES or obligation.get("model"):
-            continue
-        props.append(_obligation_property(obligation))
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for finding in system.get("findings") or ():
-        if not finding.get("waived") and finding.get("severity") in counts:
-            counts[finding["severity"]] += 1
-    props += [_prop(f"findings:{level}", count) for level, count in counts.items()]
-    return props
-
-
-def _obligation_property(obligation: dict[str, Any]) -> Any:
-    value = f"{obligation['status']} ({obligation.get('article', '')})"
-    if obligation["status"] == "upcoming":
-        value += f" from {obligation.get('applies_from', '')}"
-    return _prop(f"obligation:{obligation['id']}", value)
+    return [Property(name=name, value=value) for name, value in pairs]
 
 
 def _references(documents: Iterable[dict[str, Any]]) -> list[Any]:
@@ -103,21 +66,6 @@ def _model_component(
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.model.contact import OrganizationalEntity
 
-    props = []
-    if assessed:
-        props += [
-            _prop("gpai_status", assessed.get("gpai_status")),
-            _prop("we_are_model_provider", assessed.get("we_are_model_provider")),
-        ]
-        if assessed.get("cumulative_compute_flop") is not None:
-            props.append(_prop("cumulative_compute_flop", assessed["cumulative_compute_flop"]))
-    for obligation in system.get("obligations") or ():
-        if obligation.get("model") == declared["id"] and obligation["status"] in OPEN_STATUSES:
-            props.append(_obligation_property(obligation))
-    for key in ("access", "open_weights", "free_open_source", "general_purpose"):
-        if key in declared:
-            props.append(_prop(key, declared[key]))
-    props += [_prop("modification", kind) for kind in declared.get("modifications", ())]
     licence = declared.get("license")
     provider = declared.get("provider")
     return Component(
@@ -126,7 +74,7 @@ def _model_component(
         bom_ref=ref,
         supplier=OrganizationalEntity(name=provider) if isinstance(provider, str) else None,
         licenses=[_licence(licence)] if isinstance(licence, str) and licence.strip() else [],
-        properties=props,
+        properties=_props(bom_properties.model_pairs(declared, assessed, system)),
     )
 
 
@@ -138,11 +86,7 @@ def _model_card(declared: dict[str, Any], purpose: Any) -> dict[str, Any]:
         card["modelParameters"] = {"outputs": outputs}
     if isinstance(purpose, str) and purpose.strip():
         card["considerations"] = {"useCases": [purpose.strip()]}
-    figures = [
-        {"name": f"{NAMESPACE}:{key}", "value": repr(float(declared[key]))}
-        for key in ("parameters", "training_tokens", "training_compute_flop")
-        if key in declared
-    ]
+    figures = [{"name": n, "value": v} for n, v in bom_properties.figure_pairs(declared)]
     if figures:
         card["properties"] = figures
     return card
@@ -179,7 +123,7 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
             bom_ref=system_ref,
             version=str(version) if version is not None else None,
             description=identity.get("description"),
-            properties=_system_properties(system, document),
+            properties=_props(bom_properties.system_pairs(system, document)),
             external_references=_references(inventory.get("documents") or ()),
         )
         bom.components.add(component)
