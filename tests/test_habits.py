@@ -65,6 +65,6 @@ def test_the_hook_path_imports_nothing_heavy() -> None:
     assert not heavy & loaded, sorted(heavy & loaded)
     assert "aiact_lint.repo.code_scan" not in loaded and "aiact_lint.report.sarif" not in loaded
     ours = {"aiact_lint.report.cyclonedx", "aiact_lint.report.spdx3", "aiact_lint.register"}
-    ours |= {"aiact_lint.repo.model_cards", "aiact_lint.report.bom_properties"}
-    ours |= {"aiact_lint.repo.catalogues", "aiact_lint.repo.marking"}
+    ours |= {"aiact_lint.repo.scan.model_cards", "aiact_lint.report.bom_properties"}
+    ours |= {"aiact_lint.repo.catalogues", "aiact_lint.repo.scan.marking"}
     assert not ours & loaded, sorted(ours & loaded)

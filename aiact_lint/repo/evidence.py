@@ -18,7 +18,7 @@ from aiact_lint.repo.files import FileState, inspect, tracked_files
 from aiact_lint.yamlsafe import PathKey
 
 if TYPE_CHECKING:
-    from aiact_lint.repo.marking import Outcome
+    from aiact_lint.repo.scan.marking import Outcome
 
 MARKING_KEY = "transparency.synthetic_content_marking"
 
@@ -73,8 +73,8 @@ class EvidenceInspector:
     def _marking_problem(self) -> Optional[str]:
         """Art. 50(2): the declared method must be implemented in the code (repo/marking.py)."""
         from aiact_lint.obligations import Unverified, Verified
-        from aiact_lint.repo import marking
-        from aiact_lint.repo.code_scan import _display
+        from aiact_lint.repo.scan import marking
+        from aiact_lint.repo.scan.ownership import _display
 
         method = self.manifest.get("transparency", "synthetic_content_marking", "method")
         if not isinstance(method, str) or method not in table("marking")["methods"]:

@@ -58,8 +58,9 @@ def _suffix_ok(rel: str) -> bool:
 
 def _candidates(manifest: Manifest) -> tuple[list[str], list[str]]:
     """(files that hold a fixed string, every file searched) under the manifest folder."""
-    from aiact_lint.repo.code_scan import GIT, _git_usable, patterns
     from aiact_lint.repo.files import tracked_files
+    from aiact_lint.repo.scan.patterns import patterns
+    from aiact_lint.repo.scan.reading import GIT, _git_usable
 
     pats = patterns()
     folder = manifest.folder
@@ -107,7 +108,8 @@ def _run(args: list[str], root: object) -> Optional[list[str]]:
 
 
 def _walk(manifest: Manifest) -> list[str]:
-    from aiact_lint.repo.code_scan import _walk_names, patterns
+    from aiact_lint.repo.scan.patterns import patterns
+    from aiact_lint.repo.scan.reading import _walk_names
 
     pats = patterns()
     start = manifest.root / manifest.folder if manifest.folder else manifest.root
@@ -134,7 +136,9 @@ def _scan(rel: str, text: str) -> list[Hit]:
 
 def verify(manifest: Manifest, method: str, evidence: list[str]) -> Outcome:
     """Search the manifest's code for an implementation of ``method``."""
-    from aiact_lint.repo.code_scan import CodeIndex, _Reader, patterns
+    from aiact_lint.repo.scan.patterns import patterns
+    from aiact_lint.repo.scan.reading import _Reader
+    from aiact_lint.repo.scan.records import CodeIndex
 
     candidates, searched = _candidates(manifest)
     # Declared evidence counts only as code: a note that describes the call marks nothing.

@@ -22,7 +22,7 @@ from aiact_lint.yamlsafe import Located, YamlProblem, load
 
 if TYPE_CHECKING:
     from aiact_lint.manifest import Manifest
-    from aiact_lint.repo.code_scan import CodeIndex
+    from aiact_lint.repo.scan.records import CodeIndex
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
@@ -116,7 +116,7 @@ def card_paths(manifest: Manifest, index: CodeIndex, governed: Callable[[str], b
 
 
 def _walk(manifest: Manifest, index: CodeIndex) -> list[str]:
-    from aiact_lint.repo.code_scan import patterns
+    from aiact_lint.repo.scan.patterns import patterns
 
     skip = patterns().skip_dirs
     wanted = set(table("model_cards")["card_names"]) | set(table("model_cards")["readme_names"])
