@@ -131,3 +131,41 @@ def test_the_bom_is_deterministic_and_renders_from_a_saved_result(tmp_path: Path
     assert saved.code in (0, 1)
     again = run_cli("render", "--from", "r.json", "--format", "cyclonedx", cwd=repo)
     assert again.code == 0 and again.out == first
+
+
+HOSTILE: dict[str, Any] = {
+    "version": 1,
+    "tool": {"name": "aiact-lint", "version": "0.1.0"},
+    "as_of": AS_OF,
+    "systems": [
+        {
+            "manifest": "a b/aiact.yaml",
+            "name": "\x1c\u202e <>&",
+            "roles": ["provider"],
+            "risk": "high",
+            "models": [{"id": "", "gpai_status": "unknown"}],
+            "obligations": [{"id": "x", "article": "Art. 1", "status": "missing"}],
+            "inventory": {
+                "system": {"version": 1.5, "description": "\x00d"},
+                "purpose": "p\x07",
+                "models": [
+                    {"index": 0, "id": "", "provider": "", "license": "(((", "parameters": 1e308},
+                    {"index": 1, "id": "m", "license": "MIT AND (GPL-2.0", "provider": "x\ny"},
+                ],
+                "documents": [
+                    {"key": "evidence.technical_documentation", "path": "docs/a b\x1c#?.md"},
+                    {"key": "transparency.x.evidence", "path": "%zz"},
+                ],
+            },
+        },
+        {"manifest": "old/aiact.yaml", "name": None},  # a saved result without inventory
+    ],
+}
+
+
+def test_hostile_values_still_give_a_valid_bom() -> None:
+    from aiact_lint.report import RenderContext, render
+
+    text = render("cyclonedx", HOSTILE, RenderContext())
+    errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text, all_errors=True)
+    assert errors is None, [str(e) for e in errors or ()]

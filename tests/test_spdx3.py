@@ -62,3 +62,11 @@ def test_the_document_is_deterministic(tmp_path: Path) -> None:
     _, first = _spdx(tmp_path / "a")
     _, second = _spdx(tmp_path / "b")
     assert first == second
+
+
+def test_hostile_values_still_give_a_document_that_loads() -> None:
+    from aiact_lint.report import RenderContext, render
+    from tests.test_cyclonedx import HOSTILE
+
+    document = json.loads(render("spdx3", HOSTILE, RenderContext()))
+    spdx_python_model.load_data(document)

@@ -18,6 +18,7 @@ import datetime
 import json
 import uuid
 from typing import Any, Iterable
+from urllib.parse import quote
 
 from aiact_lint.report import RenderContext, bom_properties
 
@@ -49,7 +50,10 @@ def _references(documents: Iterable[dict[str, Any]]) -> list[Any]:
     for item in documents:
         kind = ExternalReferenceType(REFERENCE_TYPES.get(item["key"], "evidence"))
         references.append(
-            ExternalReference(type=kind, url=XsUri(item["path"]), comment=item["key"])
+            # Repository paths as relative URI references, percent-encoded (XsUri refuses "%zz").
+            ExternalReference(
+                type=kind, url=XsUri(quote(item["path"], safe="/")), comment=item["key"]
+            )
         )
     return references
 

@@ -71,7 +71,9 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
     suppliers: dict[str, Any] = {}
     standard = str(document.get("law") or "Regulation (EU) 2024/1689")
 
-    def extension(pairs: list[tuple[str, str]]) -> Any:
+    def extension(pairs: list[tuple[str, str]]) -> list[Any]:
+        if not pairs:
+            return []
         ext = spdx.extension_CdxPropertiesExtension()
         entries = []
         for name, value in pairs:
@@ -80,7 +82,7 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
             entry.extension_cdxPropValue = value
             entries.append(entry)
         ext.extension_cdxProperty = entries
-        return ext
+        return [ext]
 
     for system in document.get("systems") or ():
         inventory = system.get("inventory") or {}
@@ -101,13 +103,13 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         purpose = inventory.get("purpose")
         if isinstance(purpose, str) and purpose.strip():
             package.ai_informationAboutApplication = purpose.strip()
-        package.extension = [extension(bom_properties.system_pairs(system, document))]
+        package.extension = extension(bom_properties.system_pairs(system, document))
         refs = []
         for item in inventory.get("documents") or ():
             ref = spdx.ExternalRef()
             kind = REFERENCE_TYPES.get(item["key"], "other")
             ref.externalRefType = getattr(spdx.ExternalRefType, kind)
-            ref.locator = [item["path"]]
+            ref.locator = [quote(item["path"], safe="/")]
             ref.comment = item["key"]
             refs.append(ref)
         package.externalRef = refs
@@ -133,7 +135,7 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
                     elements.append(suppliers[key])
                 model.suppliedBy = suppliers[key]
             pairs = bom_properties.model_pairs(declared, assessed.get(declared["id"], {}), system)
-            model.extension = [extension(pairs + bom_properties.figure_pairs(declared))]
+            model.extension = extension(pairs + bom_properties.figure_pairs(declared))
             elements.append(model)
             models.append(model)
             licence = declared.get("license")
