@@ -227,6 +227,14 @@ class EvidenceInspector:
                 ("transparency", measure, "text"),
                 f'transparency.{measure}.text "{text}" appears in none of the files searched: '
                 + ", ".join(files),
+                article=_measure_article(measure),
                 value=True,
                 subject=f"disclosure:{measure}",
             )
+
+
+def _measure_article(measure: str) -> Optional[str]:
+    """The Art. 50 paragraph a transparency measure implements (from law/obligations.yaml)."""
+    key = f"transparency.{measure}"
+    entry = next((o for o in table("obligations")["obligations"] if o.get("evidence") == key), None)
+    return str(entry["article"]) if entry is not None else None
