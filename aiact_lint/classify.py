@@ -458,7 +458,13 @@ def _annex_iii(facts: Facts, det: Determination) -> None:
     order = [p["point"] for p in table("annex_iii")["points"]]
     # Only the points of Annex III (an unknown value is reported by the schema, not a route).
     declared = [p for p in (declared_value or []) if isinstance(p, str) and p in order]
+    # An Art. 5 practice is decided under Art. 5: the Annex III point its facts (or the facts
+    # that make it possible, e.g. emotion recognition for (f)) would imply is not added.
+    prohibited = {p.point for p in det.practices if p.status == "prohibited"}
     prohibited_facts = {p.fact for p in det.practices if p.status == "prohibited"}
+    for practice in table("prohibited")["practices"]:
+        if practice["point"] in prohibited and practice.get("relevant_when"):
+            prohibited_facts.add(first_fact(practice["relevant_when"]) or "")
     implied: dict[str, str] = {}
     for entry in table("annex_iii")["points"]:
         condition = entry.get("implied_by")
@@ -468,7 +474,7 @@ def _annex_iii(facts: Facts, det: Determination) -> None:
         unless = entry.get("implied_unless")
         if verdict is True and not (unless and holds(unless, facts)):
             fact = first_fact(condition) or ""
-            if fact not in prohibited_facts:  # an Art. 5 practice is decided under Art. 5
+            if fact not in prohibited_facts:
                 implied[entry["point"]] = fact
         elif verdict is None and entry["point"] not in declared:
             det.ask(
