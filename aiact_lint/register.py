@@ -161,20 +161,20 @@ def _no_registration(system: SystemResult, manifest: Manifest) -> Optional[str]:
     return "other_role"
 
 
-def _questions(system: SystemResult, manifest: Manifest) -> list[dict[str, Any]]:
+def _questions(system: SystemResult, sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The engine's open facts a section hangs on (obligation status ``open``), and open
+    risk-classification findings: each could change whether or how the system registers."""
     questions: list[dict[str, Any]] = []
-    high_annex_iii = any(r.startswith("annex_iii:") and r != "annex_iii:2" for r in system.routes)
-    public = manifest.get("organisation", "public_authority")
-    if "deployer" in system.roles and high_annex_iii and public is None:
-        questions.append(
-            {
-                "article": "Art. 26(8), Art. 49(3)",
-                "question": "Is this deployer a public authority, a Union institution, body, "
-                "office or agency, or acting on behalf of one? Then it registers its use "
-                "(Annex VIII Section C).",
-                "declare": "organisation.public_authority",
-            }
-        )
+    for section in sections:
+        for fact in section["obligation"].get("open_facts") or ():
+            questions.append(
+                {
+                    "article": section["article"],
+                    "question": f"Section {section['section']} ({section['title']}) applies if "
+                    f"{fact} holds, which the manifest does not state.",
+                    "declare": fact,
+                }
+            )
     for finding in system.findings:
         if finding.waived or finding.severity == "info":
             continue
@@ -210,8 +210,12 @@ def draft(system: SystemResult, manifest: Manifest, as_of: datetime.date) -> dic
                 "title": spec["title"],
                 "article": spec["article"],
                 "obligation": {
-                    k: obligation.get(k) for k in ("id", "status", "applies_from", "evidence")
+                    k: obligation.get(k)
+                    for k in ("id", "status", "applies_from", "evidence", "open_facts")
+                    if k in obligation
                 },
+                # status open: applies only if facts the manifest does not state hold
+                "conditional": obligation["status"] == "open",
                 "secure_non_public_section": restricted,
                 "fields": fields,
                 "gaps": sum(1 for f in fields if f["status"] == "gap"),
@@ -222,17 +226,23 @@ def draft(system: SystemResult, manifest: Manifest, as_of: datetime.date) -> dic
         for item in law["elsewhere"]
         if item["obligation"] in obligations
     ]
-    questions = _questions(system, manifest)
+    questions = _questions(system, sections)
     if restricted_question and sections:
         questions.append(restricted_question)
-    if sections:
+    statuses = {section["obligation"]["status"] for section in sections}
+    if statuses - {"open", "legacy"}:
         out["registration"] = "required"
+    elif "open" in statuses:
+        out["registration"] = "unknown"  # a question, never a silent "no"
+    elif statuses:
+        out["registration"] = "legacy"  # Art. 111(2): due at the next significant change
     elif notes:
         out["registration"] = "national"
     else:
         why = _no_registration(system, manifest)
         reason = next(r for r in law["no_registration"] if r["when"] == why)
-        undecided = questions and why not in ("out_of_scope", "prohibited", "annex_i_only")
+        # An open risk fact matters only where the risk tier is why no registration is due.
+        undecided = bool(questions) and why == "not_high_risk"
         out["registration"] = "unknown" if undecided else "not_required"
         out["reason"] = {"article": reason["article"], "text": reason["text"]}
     out.update(sections=sections, notes=notes, questions=questions)

@@ -55,6 +55,13 @@ def markdown(document: dict[str, Any]) -> str:
         if state == "not_checked":
             lines += ["", f"Not checked: {system.get('reason', '')}; run `aiact-lint check`."]
             continue
+        if state == "unknown" and not isinstance(reason, dict):
+            lines += ["", "**Undecided**: registration turns on facts the manifest does not state."]
+        if state == "legacy":
+            lines += [
+                "",
+                "**Legacy (Art. 111(2))**: due when the system's design changes significantly.",
+            ]
         if state in ("not_required", "unknown") and isinstance(reason, dict):
             verdict = "No registration needed" if state == "not_required" else "Undecided"
             lines += ["", f"**{verdict}**: {_cell(reason['text'])} ({reason['article']})."]
@@ -79,6 +86,8 @@ def markdown(document: dict[str, Any]) -> str:
                 f"Obligation `{obligation['id']}`: {obligation['status']}, applies from "
                 f"{obligation['applies_from']}. Gaps: {section['gaps']}.",
             ]
+            if section.get("conditional"):
+                lines.append("Applies only if the open facts above hold (see the questions).")
             if section["secure_non_public_section"]:
                 lines.append("Registered in the secure non-public section (Art. 49(4)).")
             lines += [
