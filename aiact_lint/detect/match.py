@@ -1,0 +1,389 @@
+"""The frame matcher: concepts found in each sentence, frames over them, carve-outs per clause.
+
+A *hit* is a concept the lexicon finds at one or more words of a field. A *frame* is a list of
+slots (each a set of concepts) that must all be hit in one sentence, within ``max_span`` words,
+in any order; slots after the first may also be filled by the manifest's short fields (sector,
+affected persons), and a frame's ``context`` slots anywhere in the manifest. A *carve-out* is a
+frame that, when it matches inside one clause, removes that clause (and only that clause) from
+the point it belongs to. A clause holding a negation ("does not", "nicht", "ne ... pas") is
+removed for every point. A frame's ``unless`` concepts, found anywhere, rule the frame out (an
+"applicant" is a job applicant unless the manifest speaks of loans, schools or visas).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Iterable, NamedTuple, Optional, Sequence
+
+from aiact_lint.detect.lexicon import MIN_PART, Lexicon
+from aiact_lint.detect.text import Token, fold, sentence_spans, tokens
+
+#: Fields whose hits may fill the later slots of a frame matched in another field.
+CONTEXT_FIELDS = ("sector", "affected_persons")
+MIN_FUZZY = 5  # shortest word a one-letter typo is forgiven in
+GAP_WORDS = 12  # words allowed inside a gapped phrase ("leitet ... ab")
+
+
+class Hit(NamedTuple):
+    first: int  # index of its first token
+    last: int  # index of its last token (phrases span several)
+    concept: str
+    fuzzy: bool  # found one typo away from a lexicon word
+    part: bool = False  # found inside a compound: the word may fill several slots
+    gap: bool = False  # a gapped phrase ("leitet ... ab"): only its first and last word count
+
+
+class Field:
+    """One field's text, its tokens in its language, and the concepts found in it."""
+
+    __slots__ = (
+        "clause_units",
+        "clauses",
+        "hits",
+        "keys",
+        "lexicon",
+        "name",
+        "sentence_clauses",
+        "sentences",
+        "spans",
+        "text",
+        "toks",
+    )
+
+    def __init__(self, name: str, text: str, lexicon: Lexicon) -> None:
+        self.name = name
+        self.text = text
+        self.lexicon = lexicon
+        self.toks = tokens(text, lexicon.clause_words)
+        self.keys = lexicon.normalise([t.lower for t in self.toks]) if self.toks else []
+        self.hits = find_hits(self.toks, self.keys, text, lexicon)
+        # sentence -> concept -> hits; clause -> concepts
+        self.sentences: dict[int, dict[str, list[Hit]]] = {}
+        self.clauses: dict[int, set[str]] = {}
+        for hit in self.hits:
+            tok = self.toks[hit.first]
+            self.sentences.setdefault(tok.sentence, {}).setdefault(hit.concept, []).append(hit)
+            self.clauses.setdefault(tok.clause, set()).add(hit.concept)
+        self.spans = sentence_spans(text, self.toks)
+        # Units a carve-out can cover: each clause, or each whole sentence.
+        self.clause_units = [((c,), found) for c, found in self.clauses.items()]
+        by_sentence: dict[int, tuple[set[int], set[str]]] = {}
+        for tok in self.toks:
+            unit = by_sentence.setdefault(tok.sentence, (set(), set()))
+            unit[0].add(tok.clause)
+            unit[1].update(self.clauses.get(tok.clause, ()))
+        self.sentence_clauses = [(tuple(c), found) for c, found in by_sentence.values()]
+
+    def quote(self, hit: Hit) -> str:
+        first, last = self.toks[hit.first], self.toks[hit.last]
+        if hit.gap:
+            return f"{first.surface} … {last.surface}"
+        return self.text[first.start : last.end]
+
+
+def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexicon) -> list[Hit]:
+    """Every concept the lexicon finds in ``toks`` (``keys``: their normalised forms)."""
+    if not toks:
+        return []
+    folded = [fold(t.lower) for t in toks]
+    prefix_lengths = _prefix_lengths(lex)
+    parts: list[tuple[str, list[str]]] = []
+    if lex.parts:
+        whole = fold(text)
+        parts = [(part, concepts) for part, concepts in lex.parts.items() if part in whole]
+    found: list[Hit] = []
+    phrase_hits: list[Hit] = []
+    covered: set[int] = set()
+    for i, key in enumerate(keys):
+        word = folded[i]
+        concepts: list[str] = []
+        concepts += lex.words.get(key, ())
+        concepts += lex.exact.get(word, ())
+        for length in prefix_lengths:
+            if length > len(word):
+                break
+            concepts += lex.prefixes.get(word[:length], ())
+        in_parts: list[str] = []
+        if (
+            parts
+            and len(word) > MIN_PART
+            and (not lex.capitalised_only or toks[i].surface[:1].isupper())
+            and not any(b in word for b in lex.not_parts)
+        ):
+            for part, part_concepts in parts:
+                if part in word and part != word:
+                    in_parts += part_concepts
+        whole = dict.fromkeys(concepts)
+        for concept in whole:
+            found.append(Hit(i, i, concept, False, bool(in_parts)))
+        for concept in dict.fromkeys(in_parts):
+            if concept not in whole:
+                found.append(Hit(i, i, concept, False, True))
+        for rest, concept, fixed, gap in lex.phrases.get(key, ()):
+            last = _phrase_end(toks, keys, folded, i, rest, lex.function_words, gap)
+            if last is not None:
+                phrase_hits.append(Hit(i, last, concept, False, False, gap))
+                if fixed:
+                    covered.update((i, last) if gap else range(i, last + 1))
+    if not phrase_hits:
+        return found
+    # A fixed expression ("!short answer") is read as a whole: its words stand for nothing else.
+    kept = [hit for hit in found if hit.first not in covered]
+    return sorted(kept + phrase_hits, key=lambda hit: (hit.first, hit.last))
+
+
+@cache
+def _prefix_lengths_of(prefixes: frozenset[str]) -> tuple[int, ...]:
+    return tuple(sorted({len(p) for p in prefixes}))
+
+
+def _prefix_lengths(lex: Lexicon) -> tuple[int, ...]:
+    return _prefix_lengths_of(frozenset(lex.prefixes))
+
+
+def _phrase_end(
+    toks: Sequence[Token],
+    keys: Sequence[str],
+    folded: Sequence[str],
+    start: int,
+    rest: Sequence[str],
+    skip: frozenset[str],
+    gap: bool = False,
+) -> Optional[int]:
+    """Index of the last token of the phrase starting at ``start``, or None. With ``gap``
+    (``schlägt ... vor``) up to GAP_WORDS other words of the sentence may come in between."""
+    j = start
+    sentence = toks[start].sentence
+    for want in rest:
+        j += 1
+        limit = j + GAP_WORDS if gap else j
+        while j < len(toks) and keys[j] != want and (folded[j] in skip or j < limit):
+            j += 1
+        if j >= len(toks) or toks[j].sentence != sentence or keys[j] != want:
+            return None
+    return j
+
+
+def near(a: str, b: str) -> bool:
+    """One edit apart at most: a letter inserted, dropped, changed, or two swapped."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if la > lb:
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
+class Match(NamedTuple):
+    field: Field
+    sentence: int
+    hits: tuple[Hit, ...]  # one per slot, in slot order
+    context_hits: tuple[tuple[Field, Hit], ...]  # slots filled by another field
+
+
+class Point:
+    """One point of the frame table, ready to match."""
+
+    __slots__ = ("anchors", "carve_outs", "entry", "frames")
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.entry = entry
+        self.frames: list[dict[str, Any]] = entry["frames"]
+        self.carve_outs: list[dict[str, Any]] = entry["carve_outs"]
+        # A sentence with none of these concepts cannot match any frame of the point.
+        self.anchors = frozenset(c for f in self.frames for slot in f["all"] for c in slot)
+
+
+class Matcher:
+    """Frames of every point over the fields of one manifest."""
+
+    def __init__(self, table: dict[str, Any], fields: list[Field]) -> None:
+        self.max_span: int = table["max_span"]
+        self.negation = frozenset(table["negation"])
+        self.fields = fields
+        self.context = [f for f in fields if f.name in CONTEXT_FIELDS]
+        self.everywhere: set[str] = set()
+        self.negated: dict[str, set[int]] = {}
+        for field in fields:
+            negated = self._negated(field)
+            self.negated[field.name] = negated
+            for hit in field.hits:
+                if field.toks[hit.first].clause not in negated:
+                    self.everywhere.add(hit.concept)
+        self._cancelled: dict[tuple[str, str], set[int]] = {}
+
+    def _negated(self, field: Field) -> set[int]:
+        """Clauses under a negation: the negated clause and the ones after it in its sentence,
+        up to a contrasting clause ("does not rank applicants or score them, but sorts CVs")."""
+        negated: set[int] = set()
+        active = False
+        sentence = -1
+        clause = -1
+        contrast = field.lexicon.contrast_words
+        for tok in field.toks:
+            if tok.sentence != sentence:
+                sentence, active = tok.sentence, False
+            if tok.clause != clause:
+                clause = tok.clause
+                if active and tok.lower in contrast:
+                    active = False
+                if not active and self.negation & field.clauses.get(clause, set()):
+                    active = True
+                if active:
+                    negated.add(clause)
+        return negated
+
+    # -- carve-outs ------------------------------------------------------------------------
+    def cancelled(self, point: Point, field: Field) -> set[int]:
+        """Clauses of ``field`` removed for ``point``: negated, or holding a carve-out."""
+        cache_key = (str(point.entry["key"]), field.name)
+        found = self._cancelled.get(cache_key)
+        if found is not None:
+            return found
+        found = set(self.negated[field.name])
+        for frame in point.carve_outs:
+            if not all(self.everywhere.intersection(slot) for slot in frame["context"]):
+                continue
+            units = field.sentence_clauses if frame["scope"] == "sentence" else field.clause_units
+            for clauses, concepts in units:
+                if all(concepts.intersection(slot) for slot in frame["all"]):
+                    found.update(clauses)
+        self._cancelled[cache_key] = found
+        return found
+
+    # -- frames ----------------------------------------------------------------------------
+    def first_match(self, point: Point) -> Optional[tuple[dict[str, Any], Match]]:
+        """The first frame match of ``point``: fields in order, then sentences, then frames."""
+        for field in self.fields:
+            for sentence, by_concept in field.sentences.items():
+                if point.anchors.isdisjoint(by_concept):
+                    continue
+                cancelled = self.cancelled(point, field)
+                for frame in point.frames:
+                    match = self._frame(frame, field, sentence, by_concept, cancelled, point)
+                    if match is not None:
+                        return frame, match
+        return None
+
+    def _frame(
+        self,
+        frame: dict[str, Any],
+        field: Field,
+        sentence: int,
+        by_concept: dict[str, list[Hit]],
+        cancelled: set[int],
+        point: Point,
+    ) -> Optional[Match]:
+        if not all(self.everywhere.intersection(slot) for slot in frame["context"]):
+            return None
+        if self.everywhere.intersection(frame["unless"]):
+            return None
+        slots: list[list[Hit]] = [
+            [
+                hit
+                for concept in slot
+                for hit in by_concept.get(concept, ())
+                if field.toks[hit.first].clause not in cancelled
+            ]
+            for slot in frame["all"]
+        ]
+        if not any(slots):
+            return None
+        outside: list[Optional[tuple[Field, Hit]]] = [None] * len(slots)
+        for index, slot in enumerate(frame["all"]):
+            if slots[index]:
+                continue
+            if any(slots):
+                slots[index] = self._typo(field, sentence, slot, cancelled)
+            if not slots[index] and index and field.name not in CONTEXT_FIELDS:
+                outside[index] = self._in_context(slot, point)
+            if not slots[index] and outside[index] is None:
+                return None
+        span = frame["max_span"] or self.max_span
+        chosen = _tightest([s for s, o in zip(slots, outside) if o is None], span)
+        if chosen is None:
+            return None
+        return Match(field, sentence, chosen, tuple(o for o in outside if o is not None))
+
+    def _in_context(self, slot: Iterable[str], point: Point) -> Optional[tuple[Field, Hit]]:
+        wanted = set(slot)
+        for other in self.context:
+            cancelled = self.cancelled(point, other)
+            for hit in other.hits:
+                if hit.concept in wanted and other.toks[hit.first].clause not in cancelled:
+                    return other, hit
+        return None
+
+    def _typo(
+        self, field: Field, sentence: int, slot: Iterable[str], cancelled: set[int]
+    ) -> list[Hit]:
+        """Hits for ``slot`` from words one typo away from a lexicon word (the rest of the
+        frame being there already, a near word is very likely the intended one)."""
+        forms = _forms(field.lexicon)
+        if not any(forms.get(concept) for concept in slot):
+            return []
+        covered = {i for hit in field.hits for i in range(hit.first, hit.last + 1)}
+        found = []
+        for i, tok in enumerate(field.toks):
+            key = field.keys[i]
+            if tok.sentence != sentence or i in covered or tok.clause in cancelled:
+                continue
+            if len(key) < MIN_FUZZY:
+                continue
+            for concept in slot:
+                if any(key != form and near(key, form) for form in forms.get(concept, ())):
+                    found.append(Hit(i, i, concept, True))
+                    break
+        return found
+
+
+_FORMS: dict[int, dict[str, list[str]]] = {}
+
+
+def _forms(lex: Lexicon) -> dict[str, list[str]]:
+    """concept -> the stems of its single-word terms (for typo matching), per lexicon."""
+    found = _FORMS.get(id(lex))
+    if found is None:
+        found = {}
+        for key, concepts in lex.words.items():
+            if len(key) >= MIN_FUZZY:
+                for concept in concepts:
+                    found.setdefault(concept, []).append(key)
+        _FORMS[id(lex)] = found
+    return found
+
+
+def _words_of(hit: Hit) -> range | tuple[int, int]:
+    return (hit.first, hit.last) if hit.gap else range(hit.first, hit.last + 1)
+
+
+def _tightest(slots: list[list[Hit]], max_span: int) -> Optional[tuple[Hit, ...]]:
+    """One hit per slot, on distinct words, spanning the fewest tokens (at most ``max_span``)."""
+    if not slots:
+        return ()
+    best: Optional[tuple[Hit, ...]] = None
+    best_width = max_span + 1
+    for anchor in slots[0]:
+        chosen = [anchor]
+        for slot in slots[1:]:
+            # A compound ("Personalauswahl") may fill several slots; other words only one.
+            taken = {i for c in chosen if not c.part for i in _words_of(c)}
+            others = [h for h in slot if h.first not in taken and h.last not in taken]
+            if not others:
+                break  # one word cannot fill two slots ("routes" is not a task and a route)
+            chosen.append(min(others, key=lambda h: abs(h.first - anchor.first)))
+        if len(chosen) < len(slots):
+            continue
+        width = max(h.last for h in chosen) - min(h.first for h in chosen)
+        if width < best_width:
+            best, best_width = tuple(chosen), width
+    return best
