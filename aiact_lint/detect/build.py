@@ -11,7 +11,7 @@ import re
 from typing import Any, Callable, Mapping
 
 from aiact_lint.detect.lexicon import MIN_PART
-from aiact_lint.detect.text import WORD, fold
+from aiact_lint.detect.text import fold, tokens
 
 Normalise = Callable[[list[str]], list[str]]
 SLOT = re.compile(r"^[A-Z][A-Z0-9_]*(\|[A-Z][A-Z0-9_]*)*$")
@@ -23,7 +23,8 @@ class TableError(ValueError):
 
 
 def _words(term: str) -> list[str]:
-    return [m.group().lower().replace("'", "").replace("\u2019", "") for m in WORD.finditer(term)]
+    """A term's words, split exactly as a text's words are ("d'asile" -> "asile")."""
+    return [tok.lower for tok in tokens(term)]
 
 
 def compile_lexicon(source: Mapping[str, Any], normalise: Normalise) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexico
     prefix_lengths = _prefix_lengths(lex)
     parts: list[tuple[str, list[str]]] = []
     if lex.parts:
-        whole = fold(text)
+        whole = " ".join(folded)  # the words as matched (apostrophes dropped)
         parts = [(part, concepts) for part, concepts in lex.parts.items() if part in whole]
     found: list[Hit] = []
     phrase_hits: list[Hit] = []
