@@ -170,6 +170,7 @@ def languages_index(sources: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             "name": str(source["name"]),
             "function_words": sorted({fold(w) for w in source.get("function_words") or []}),
             "letters": str(source.get("letters") or ""),
+            "endings": sorted({fold(w) for w in source.get("endings") or []}),
         }
         for language, source in sources.items()
     }

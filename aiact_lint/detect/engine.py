@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping, Optional
 
 from aiact_lint.detect import Suspicion
-from aiact_lint.detect.language import choose, identify
+from aiact_lint.detect.language import candidates, choose
 from aiact_lint.detect.lexicon import Lexicon
 from aiact_lint.detect.match import Field, Match, Matcher, Point
 from aiact_lint.detect.text import tokens
@@ -39,7 +39,7 @@ def run(
     load: Callable[[str], Optional[Lexicon]],
 ) -> list[Suspicion]:
     names = _ordered(list(texts))
-    detected = {name: identify(tokens(texts[name]), texts[name]) for name in names}
+    detected = {name: _language(texts[name], load) for name in names}
     chosen = choose(detected, declared if declared and load(declared) else None, names)
     fields = []
     for name in names:
@@ -70,6 +70,24 @@ def run(
         frame, match = result
         suspicions.append(_suspicion(point, frame, match, display[match.field.name]))
     return suspicions
+
+
+def _language(text: str, load: Callable[[str], Optional[Lexicon]]) -> Optional[str]:
+    """The language of one text; when its function words leave a tie, the language whose
+    lexicon knows more of its words (the only case where two lexicons are loaded)."""
+    ranked = candidates(tokens(text), text)
+    if len(ranked) < 2:
+        return ranked[0] if ranked else None
+    best, best_known = ranked[0], -1
+    for language in ranked[:3]:
+        lexicon = load(language)
+        if lexicon is None:
+            continue
+        words = [t.lower for t in tokens(text, lexicon.clause_words)]
+        known = sum(1 for key in lexicon.normalise(words) if key in lexicon.words)
+        if known > best_known:
+            best, best_known = language, known
+    return best
 
 
 def _suspicion(point: Point, frame: dict[str, Any], match: Match, name: str) -> Suspicion:

@@ -115,12 +115,16 @@ def load(language: str) -> Optional[Lexicon]:
 
 
 @cache
-def languages() -> dict[str, tuple[frozenset[str], str]]:
-    """Function words (folded) and distinctive letters of each language, in table order."""
+def languages() -> dict[str, tuple[frozenset[str], str, tuple[str, ...]]]:
+    """Function words (folded), distinctive letters and word endings of each language."""
     with (COMPILED / "languages.json").open(encoding="utf-8") as handle:
         data: dict[str, dict[str, Any]] = json.load(handle)
     return {
-        language: (frozenset(data[language]["function_words"]), str(data[language]["letters"]))
+        language: (
+            frozenset(data[language]["function_words"]),
+            str(data[language]["letters"]),
+            tuple(data[language]["endings"]),
+        )
         for language in LANGUAGES
         if language in data
     }

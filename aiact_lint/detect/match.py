@@ -21,6 +21,7 @@ from aiact_lint.detect.text import Token, fold, sentence_spans, tokens
 #: Fields whose hits may fill the later slots of a frame matched in another field.
 CONTEXT_FIELDS = ("sector", "affected_persons")
 MIN_FUZZY = 5  # shortest word a one-letter typo is forgiven in
+KEEP_IN_FUNCTION_WORDS = frozenset({"NEGATION"})
 GAP_WORDS = 12  # words allowed inside a gapped phrase ("leitet ... ab")
 
 
@@ -96,16 +97,22 @@ def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexico
     covered: set[int] = set()
     for i, key in enumerate(keys):
         word = folded[i]
-        concepts: list[str] = []
-        concepts += lex.words.get(key, ())
-        concepts += lex.exact.get(word, ())
-        for length in prefix_lengths:
-            if length > len(word):
-                break
-            concepts += lex.prefixes.get(word[:length], ())
+        concepts: list[str] = list(lex.exact.get(word, ()))
+        # A function word ("para", "de") stands for no concept, whatever its stem collides
+        # with, except a negation ("ne ... pas", "no").
+        function_word = word in lex.function_words
+        if function_word:
+            concepts += [c for c in lex.words.get(key, ()) if c in KEEP_IN_FUNCTION_WORDS]
+        else:
+            concepts += lex.words.get(key, ())
+            for length in prefix_lengths:
+                if length > len(word):
+                    break
+                concepts += lex.prefixes.get(word[:length], ())
         in_parts: list[str] = []
         if (
-            parts
+            not function_word
+            and parts
             and len(word) > MIN_PART
             and (not lex.capitalised_only or toks[i].surface[:1].isupper())
             and not any(b in word for b in lex.not_parts)
@@ -165,7 +172,8 @@ def _phrase_end(
 
 
 def near(a: str, b: str) -> bool:
-    """One edit apart at most: a letter inserted, dropped, changed, or two swapped."""
+    """One typo apart: a letter inserted or dropped, or two neighbours swapped. A changed
+    letter is not forgiven: it turns too many real words into others ("expedient")."""
     if a == b:
         return True
     la, lb = len(a), len(b)
@@ -175,8 +183,6 @@ def near(a: str, b: str) -> bool:
     while i < min(la, lb) and a[i] == b[i]:
         i += 1
     if la == lb:
-        if a[i + 1 :] == b[i + 1 :]:
-            return True
         return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
     if la > lb:
         return a[i + 1 :] == b[i:]
