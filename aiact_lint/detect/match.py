@@ -5,8 +5,8 @@ slots (each a set of concepts) that must all be hit in one sentence, within ``ma
 in any order; slots after the first may also be filled by the manifest's short fields (sector,
 affected persons), and a frame's ``context`` slots anywhere in the manifest. A *carve-out* is a
 frame that, when it matches inside one clause, removes that clause (and only that clause) from
-the point it belongs to. A clause holding a negation ("does not", "nicht", "ne ... pas") is
-removed for every point. A frame's ``unless`` concepts, found anywhere, rule the frame out (an
+the point it belongs to. The words after a negation ("does not", "nicht", "ne ... pas"), to
+the end of the sentence or a contrasting clause, stand for nothing. A frame's ``unless`` concepts, found anywhere, rule the frame out (an
 "applicant" is a job applicant unless the manifest speaks of loans, schools or visas).
 """
 
@@ -57,7 +57,12 @@ class Field:
         self.lexicon = lexicon
         self.toks = tokens(text, lexicon.clause_words)
         self.keys = lexicon.normalise([t.lower for t in self.toks]) if self.toks else []
-        self.hits = find_hits(self.toks, self.keys, text, lexicon)
+        self.spans = sentence_spans(text, self.toks)
+        self.index(find_hits(self.toks, self.keys, text, lexicon))
+
+    def index(self, hits: list[Hit]) -> None:
+        """Keep ``hits`` and index them by sentence and by clause."""
+        self.hits = hits
         # sentence -> concept -> hits; clause -> concepts
         self.sentences: dict[int, dict[str, list[Hit]]] = {}
         self.clauses: dict[int, set[str]] = {}
@@ -65,7 +70,6 @@ class Field:
             tok = self.toks[hit.first]
             self.sentences.setdefault(tok.sentence, {}).setdefault(hit.concept, []).append(hit)
             self.clauses.setdefault(tok.clause, set()).add(hit.concept)
-        self.spans = sentence_spans(text, self.toks)
         # Units a carve-out can cover: each clause, or each whole sentence.
         self.clause_units = [((c,), found) for c, found in self.clauses.items()]
         by_sentence: dict[int, tuple[set[int], set[str]]] = {}
@@ -218,44 +222,42 @@ class Matcher:
         self.fields = fields
         self.context = [f for f in fields if f.name in CONTEXT_FIELDS]
         self.everywhere: set[str] = set()
-        self.negated: dict[str, set[int]] = {}
         for field in fields:
             negated = self._negated(field)
-            self.negated[field.name] = negated
-            for hit in field.hits:
-                if field.toks[hit.first].clause not in negated:
-                    self.everywhere.add(hit.concept)
+            if negated:
+                field.index([h for h in field.hits if h.first not in negated])
+            self.everywhere.update(hit.concept for hit in field.hits)
         self._cancelled: dict[tuple[str, str], set[int]] = {}
 
     def _negated(self, field: Field) -> set[int]:
-        """Clauses under a negation: the negated clause and the ones after it in its sentence,
-        up to a contrasting clause ("does not rank applicants or score them, but sorts CVs")."""
+        """Words under a negation: from the negation to the end of its sentence, up to a
+        contrasting clause ("does not rank applicants or score them, but sorts CVs"). Words
+        before the negation keep their meaning ("citizen score from unpaid fines")."""
+        starts = {hit.first for hit in field.hits if hit.concept in self.negation}
+        if not starts:
+            return set()
         negated: set[int] = set()
         active = False
-        sentence = -1
-        clause = -1
         contrast = field.lexicon.contrast_words
-        for tok in field.toks:
-            if tok.sentence != sentence:
-                sentence, active = tok.sentence, False
-            if tok.clause != clause:
-                clause = tok.clause
-                if active and tok.lower in contrast:
-                    active = False
-                if not active and self.negation & field.clauses.get(clause, set()):
-                    active = True
-                if active:
-                    negated.add(clause)
+        for i, tok in enumerate(field.toks):
+            if i and tok.sentence != field.toks[i - 1].sentence:
+                active = False
+            if active and tok.clause != field.toks[i - 1].clause and tok.lower in contrast:
+                active = False
+            if i in starts:
+                active = True
+            elif active:
+                negated.add(i)
         return negated
 
     # -- carve-outs ------------------------------------------------------------------------
     def cancelled(self, point: Point, field: Field) -> set[int]:
-        """Clauses of ``field`` removed for ``point``: negated, or holding a carve-out."""
+        """Clauses of ``field`` removed for ``point``: those holding one of its carve-outs."""
         cache_key = (str(point.entry["key"]), field.name)
         found = self._cancelled.get(cache_key)
         if found is not None:
             return found
-        found = set(self.negated[field.name])
+        found: set[int] = set()
         for frame in point.carve_outs:
             if not all(self.everywhere.intersection(slot) for slot in frame["context"]):
                 continue
