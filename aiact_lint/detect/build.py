@@ -54,10 +54,23 @@ def compile_lexicon(source: Mapping[str, Any], normalise: Normalise) -> dict[str
             if term.startswith("="):
                 add(exact, fold(term[1:]), concept)
                 continue
-            if term.endswith("*"):
-                if " " in term or len(term) < 4:
+            if term.endswith("*") and " " not in term:
+                if len(term) < 4:
                     raise TableError(f"{language}: {concept}: bad prefix term {term!r}")
                 add(prefixes, fold(term[:-1]), concept)
+                continue
+            if "*" in term:
+                # A phrase with prefix words ("zdolnoś* kredytow*"): "*" keys match by prefix.
+                pieces_raw = term.split()
+                if any("*" in p[:-1] or len(p) < 4 for p in pieces_raw if "*" in p):
+                    raise TableError(f"{language}: {concept}: bad prefix phrase {term!r}")
+                keys = [
+                    "*" + fold(p[:-1]) if p.endswith("*") else normalise(_words(p) or [p])[0]
+                    for p in pieces_raw
+                ]
+                entry = [keys[1:], concept, False, False]
+                if entry not in phrases.setdefault(keys[0], []):
+                    phrases[keys[0]].append(entry)
                 continue
             fixed = term.startswith("!")
             if fixed:

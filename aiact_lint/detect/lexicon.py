@@ -8,7 +8,8 @@ A language is loaded (and its stemmer created) only when a text in that language
 Term syntax in the YAML (see the header of ``lexicon.en.yaml``):
 
 * ``word`` matches any word with the same stem (``applicant`` matches "applicants");
-* ``word*`` matches any word that starts with ``word`` (diacritics ignored);
+* ``word*`` matches any word that starts with ``word`` (diacritics ignored), also inside a
+  phrase (``zdolnoś* kredytow*``);
 * ``=word`` matches exactly that word (acronyms: ``=cv``, ``=kyc``);
 * ``two words`` matches the words in that order, skipping the language's function words;
 * ``one ... two`` matches the words in that order with up to twelve others in between, in one

@@ -130,7 +130,12 @@ def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexico
         for concept in dict.fromkeys(in_parts):
             if concept not in whole:
                 found.append(Hit(i, i, concept, False, True))
-        for rest, concept, fixed, gap in lex.phrases.get(key, ()):
+        starts = list(lex.phrases.get(key, ()))
+        for length in _phrase_prefix_lengths(lex):
+            if length > len(word):
+                break
+            starts += lex.phrases.get("*" + word[:length], ())
+        for rest, concept, fixed, gap in starts:
             last = _phrase_end(toks, keys, folded, i, rest, lex.function_words, gap)
             if last is not None:
                 phrase_hits.append(Hit(i, last, concept, False, False, gap))
@@ -152,6 +157,15 @@ def _prefix_lengths(lex: Lexicon) -> tuple[int, ...]:
     return _prefix_lengths_of(frozenset(lex.prefixes))
 
 
+def _phrase_prefix_lengths(lex: Lexicon) -> tuple[int, ...]:
+    return _prefix_lengths_of(frozenset(k[1:] for k in lex.phrases if k.startswith("*")))
+
+
+def _is(key: str, word: str, want: str) -> bool:
+    """A phrase word: ``*prefix`` matches by prefix of the folded word, else by stem."""
+    return word.startswith(want[1:]) if want.startswith("*") else key == want
+
+
 def _phrase_end(
     toks: Sequence[Token],
     keys: Sequence[str],
@@ -168,9 +182,13 @@ def _phrase_end(
     for want in rest:
         j += 1
         limit = j + GAP_WORDS if gap else j
-        while j < len(toks) and keys[j] != want and (folded[j] in skip or j < limit):
+        while (
+            j < len(toks)
+            and not _is(keys[j], folded[j], want)
+            and (folded[j] in skip or j < limit)
+        ):
             j += 1
-        if j >= len(toks) or toks[j].sentence != sentence or keys[j] != want:
+        if j >= len(toks) or toks[j].sentence != sentence or not _is(keys[j], folded[j], want):
             return None
     return j
 
