@@ -72,6 +72,16 @@ def detect(texts: Mapping[str, str], language: Optional[str] = None) -> list[Sus
     present = {name: text for name, text in texts.items() if text and text.strip()}
     if not present:
         return []
+    import gc
+
     from aiact_lint.detect.engine import run
 
-    return run(present, language, frame_table(), load)
+    # The run allocates many small records and frees them all at the end: the cyclic collector
+    # would only walk the (large, long-lived) lexicons again and again meanwhile.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return run(present, language, frame_table(), load)
+    finally:
+        if enabled:
+            gc.enable()

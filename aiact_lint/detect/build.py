@@ -68,9 +68,9 @@ def compile_lexicon(source: Mapping[str, Any], normalise: Normalise) -> dict[str
                     "*" + fold(p[:-1]) if p.endswith("*") else normalise(_words(p) or [p])[0]
                     for p in pieces_raw
                 ]
-                entry = [keys[1:], concept, False, False]
-                if entry not in phrases.setdefault(keys[0], []):
-                    phrases[keys[0]].append(entry)
+                phrase = [keys[1:], concept, False, False]
+                if phrase not in phrases.setdefault(keys[0], []):
+                    phrases[keys[0]].append(phrase)
                 continue
             fixed = term.startswith("!")
             if fixed:
@@ -90,11 +90,12 @@ def compile_lexicon(source: Mapping[str, Any], normalise: Normalise) -> dict[str
             if len(content) < 2:
                 content = pieces  # "who gets" must not shrink to "gets"
             keys = normalise(content)
-            entry = [keys[1:], concept, fixed, gap] if len(keys) > 1 else None
-            if entry is None:
+            if len(keys) == 1:
                 add(words, keys[0], concept)
-            elif entry not in phrases.setdefault(keys[0], []):
-                phrases[keys[0]].append(entry)
+                continue
+            phrase = [keys[1:], concept, fixed, gap]
+            if phrase not in phrases.setdefault(keys[0], []):
+                phrases[keys[0]].append(phrase)
     return {
         "language": language,
         "compounds": compounds,

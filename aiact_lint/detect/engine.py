@@ -13,6 +13,7 @@ from aiact_lint.detect.text import tokens
 #: Fields read first; a suspicion reports the first field that shows it. Names may be dotted
 #: manifest paths ("use_case.purpose"): the last part decides.
 ORDER = ("purpose", "description", "sector", "affected_persons")
+LANGUAGE_SAMPLE = 2000  # characters read to tell a text's language
 
 
 def _role(name: str) -> str:
@@ -75,7 +76,8 @@ def run(
 def _language(text: str, load: Callable[[str], Optional[Lexicon]]) -> Optional[str]:
     """The language of one text; when its function words leave a tie, the language whose
     lexicon knows more of its words (the only case where two lexicons are loaded)."""
-    ranked = candidates(tokens(text), text)
+    sample = text[:LANGUAGE_SAMPLE]  # a few hundred words tell the language of any text
+    ranked = candidates(tokens(sample), sample)
     if len(ranked) < 2:
         return ranked[0] if ranked else None
     best, best_known = ranked[0], -1
@@ -83,7 +85,7 @@ def _language(text: str, load: Callable[[str], Optional[Lexicon]]) -> Optional[s
         lexicon = load(language)
         if lexicon is None:
             continue
-        words = [t.lower for t in tokens(text, lexicon.clause_words)]
+        words = [t.lower for t in tokens(sample, lexicon.clause_words)]
         known = sum(1 for key in lexicon.normalise(words) if key in lexicon.words)
         if known > best_known:
             best, best_known = language, known

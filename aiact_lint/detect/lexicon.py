@@ -64,7 +64,9 @@ class Lexicon:
         "normalise",
         "not_parts",
         "parts",
+        "phrase_prefix_lengths",
         "phrases",
+        "prefix_lengths",
         "prefixes",
         "words",
     )
@@ -82,6 +84,11 @@ class Lexicon:
         self.clause_words: frozenset[str] = frozenset(data["clause_words"])
         self.contrast_words: frozenset[str] = frozenset(data["contrast_words"])
         self.normalise = normalise
+        # Lengths of the prefixes a word is looked up by (each looked up once per word).
+        self.prefix_lengths = tuple(sorted({len(p) for p in self.prefixes}))
+        self.phrase_prefix_lengths = tuple(
+            sorted({len(k) - 1 for k in self.phrases if k.startswith("*")})
+        )
 
 
 def snowball(language: str) -> Normalise:
@@ -89,16 +96,18 @@ def snowball(language: str) -> Normalise:
     to import, well under a microsecond a word; the pure-Python snowballstemmer is the
     fallback (about 60 ms to import and 500 times slower a word)."""
     try:
-        import Stemmer  # PyStemmer
+        import Stemmer  # type: ignore[import-not-found]  # PyStemmer: C, no stubs
 
         stemmer: Any = Stemmer.Stemmer(STEMMERS[language])
     except ImportError:  # pragma: no cover - PyStemmer is a dependency
-        import snowballstemmer
+        import snowballstemmer  # type: ignore[import-not-found]
 
         stemmer = snowballstemmer.stemmer(STEMMERS[language])
 
     def normalise(words: list[str]) -> list[str]:
-        return [fold(stem) for stem in stemmer.stemWords(words)]
+        unique = list(dict.fromkeys(words))  # long texts repeat their words: stem each once
+        stems = dict(zip(unique, (fold(stem) for stem in stemmer.stemWords(unique))))
+        return [stems[word] for word in words]
 
     return normalise
 

@@ -6,13 +6,13 @@ in any order; slots after the first may also be filled by the manifest's short f
 affected persons), and a frame's ``context`` slots anywhere in the manifest. A *carve-out* is a
 frame that, when it matches inside one clause, removes that clause (and only that clause) from
 the point it belongs to. The words after a negation ("does not", "nicht", "ne ... pas"), to
-the end of the sentence or a contrasting clause, stand for nothing. A frame's ``unless`` concepts, found anywhere, rule the frame out (an
-"applicant" is a job applicant unless the manifest speaks of loans, schools or visas).
+the end of the sentence or a contrasting clause, stand for nothing. A frame's ``unless``
+concepts, found anywhere, rule the frame out (an "applicant" is a job applicant unless the
+manifest speaks of loans, schools or visas).
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, Iterable, NamedTuple, Optional, Sequence
 
 from aiact_lint.detect.lexicon import MIN_PART, Lexicon
@@ -21,6 +21,7 @@ from aiact_lint.detect.text import Token, fold, sentence_spans, tokens
 #: Fields whose hits may fill the later slots of a frame matched in another field.
 CONTEXT_FIELDS = ("sector", "affected_persons")
 MIN_FUZZY = 5  # shortest word a one-letter typo is forgiven in
+TYPO_WORDS = 400  # typos are forgiven in a field's first words only (bounds long texts' cost)
 KEEP_IN_FUNCTION_WORDS = frozenset({"NEGATION"})
 GAP_WORDS = 12  # words allowed inside a gapped phrase ("leitet ... ab")
 
@@ -38,8 +39,9 @@ class Field:
     """One field's text, its tokens in its language, and the concepts found in it."""
 
     __slots__ = (
-        "clause_units",
+        "by_sentence",
         "clauses",
+        "covered",
         "hits",
         "keys",
         "lexicon",
@@ -49,6 +51,7 @@ class Field:
         "spans",
         "text",
         "toks",
+        "typos",
     )
 
     def __init__(self, name: str, text: str, lexicon: Lexicon) -> None:
@@ -58,11 +61,16 @@ class Field:
         self.toks = tokens(text, lexicon.clause_words)
         self.keys = lexicon.normalise([t.lower for t in self.toks]) if self.toks else []
         self.spans = sentence_spans(text, self.toks)
+        self.by_sentence: dict[int, list[int]] = {}
+        for i, tok in enumerate(self.toks):
+            self.by_sentence.setdefault(tok.sentence, []).append(i)
         self.index(find_hits(self.toks, self.keys, text, lexicon))
 
     def index(self, hits: list[Hit]) -> None:
         """Keep ``hits`` and index them by sentence and by clause."""
         self.hits = hits
+        self.covered = {i for hit in hits for i in range(hit.first, hit.last + 1)}
+        self.typos: dict[tuple[int, tuple[str, ...]], list[Hit]] = {}
         # sentence -> concept -> hits; clause -> concepts
         self.sentences: dict[int, dict[str, list[Hit]]] = {}
         self.clauses: dict[int, set[str]] = {}
@@ -71,13 +79,13 @@ class Field:
             self.sentences.setdefault(tok.sentence, {}).setdefault(hit.concept, []).append(hit)
             self.clauses.setdefault(tok.clause, set()).add(hit.concept)
         # Units a carve-out can cover: each clause, or each whole sentence.
-        self.clause_units = [((c,), found) for c, found in self.clauses.items()]
-        by_sentence: dict[int, tuple[set[int], set[str]]] = {}
-        for tok in self.toks:
-            unit = by_sentence.setdefault(tok.sentence, (set(), set()))
-            unit[0].add(tok.clause)
-            unit[1].update(self.clauses.get(tok.clause, ()))
-        self.sentence_clauses = [(tuple(c), found) for c, found in by_sentence.values()]
+        sentence_of = {tok.clause: tok.sentence for tok in self.toks}
+        by_sentence: dict[int, tuple[list[int], set[str]]] = {}
+        for clause, found in self.clauses.items():
+            unit = by_sentence.setdefault(sentence_of[clause], ([], set()))
+            unit[0].append(clause)
+            unit[1].update(found)
+        self.sentence_clauses = {n: (tuple(c), found) for n, (c, found) in by_sentence.items()}
 
     def quote(self, hit: Hit) -> str:
         first, last = self.toks[hit.first], self.toks[hit.last]
@@ -90,8 +98,9 @@ def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexico
     """Every concept the lexicon finds in ``toks`` (``keys``: their normalised forms)."""
     if not toks:
         return []
-    folded = [fold(t.lower) for t in toks]
-    prefix_lengths = _prefix_lengths(lex)
+    folds: dict[str, str] = {}
+    folded = [folds.get(t.lower) or folds.setdefault(t.lower, fold(t.lower)) for t in toks]
+    prefix_lengths = lex.prefix_lengths
     parts: list[tuple[str, list[str]]] = []
     if lex.parts:
         whole = " ".join(folded)  # the words as matched (apostrophes dropped)
@@ -124,14 +133,14 @@ def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexico
             for part, part_concepts in parts:
                 if part in word and part != word:
                     in_parts += part_concepts
-        whole = dict.fromkeys(concepts)
-        for concept in whole:
+        own = set(concepts)
+        for concept in dict.fromkeys(concepts):
             found.append(Hit(i, i, concept, False, bool(in_parts)))
         for concept in dict.fromkeys(in_parts):
-            if concept not in whole:
+            if concept not in own:
                 found.append(Hit(i, i, concept, False, True))
         starts = list(lex.phrases.get(key, ()))
-        for length in _phrase_prefix_lengths(lex):
+        for length in lex.phrase_prefix_lengths:
             if length > len(word):
                 break
             starts += lex.phrases.get("*" + word[:length], ())
@@ -146,19 +155,6 @@ def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexico
     # A fixed expression ("!short answer") is read as a whole: its words stand for nothing else.
     kept = [hit for hit in found if hit.first not in covered]
     return sorted(kept + phrase_hits, key=lambda hit: (hit.first, hit.last))
-
-
-@cache
-def _prefix_lengths_of(prefixes: frozenset[str]) -> tuple[int, ...]:
-    return tuple(sorted({len(p) for p in prefixes}))
-
-
-def _prefix_lengths(lex: Lexicon) -> tuple[int, ...]:
-    return _prefix_lengths_of(frozenset(lex.prefixes))
-
-
-def _phrase_prefix_lengths(lex: Lexicon) -> tuple[int, ...]:
-    return _prefix_lengths_of(frozenset(k[1:] for k in lex.phrases if k.startswith("*")))
 
 
 def _is(key: str, word: str, want: str) -> bool:
@@ -183,9 +179,7 @@ def _phrase_end(
         j += 1
         limit = j + GAP_WORDS if gap else j
         while (
-            j < len(toks)
-            and not _is(keys[j], folded[j], want)
-            and (folded[j] in skip or j < limit)
+            j < len(toks) and not _is(keys[j], folded[j], want) and (folded[j] in skip or j < limit)
         ):
             j += 1
         if j >= len(toks) or toks[j].sentence != sentence or not _is(keys[j], folded[j], want):
@@ -221,10 +215,11 @@ class Match(NamedTuple):
 class Point:
     """One point of the frame table, ready to match."""
 
-    __slots__ = ("anchors", "carve_outs", "entry", "frames")
+    __slots__ = ("anchors", "carve_outs", "entry", "frames", "key")
 
     def __init__(self, entry: dict[str, Any]) -> None:
         self.entry = entry
+        self.key: str = entry["key"]
         self.frames: list[dict[str, Any]] = entry["frames"]
         self.carve_outs: list[dict[str, Any]] = entry["carve_outs"]
         # A sentence with none of these concepts cannot match any frame of the point.
@@ -245,7 +240,7 @@ class Matcher:
             if negated:
                 field.index([h for h in field.hits if h.first not in negated])
             self.everywhere.update(hit.concept for hit in field.hits)
-        self._cancelled: dict[tuple[str, str], set[int]] = {}
+        self._cancelled: dict[tuple[str, str, int], set[int]] = {}
 
     def _negated(self, field: Field) -> set[int]:
         """Words under a negation: from the negation to the end of its sentence, up to a
@@ -269,32 +264,46 @@ class Matcher:
         return negated
 
     # -- carve-outs ------------------------------------------------------------------------
-    def cancelled(self, point: Point, field: Field) -> set[int]:
-        """Clauses of ``field`` removed for ``point``: those holding one of its carve-outs."""
-        cache_key = (str(point.entry["key"]), field.name)
-        found = self._cancelled.get(cache_key)
-        if found is not None:
-            return found
+    def cancelled(self, point: Point, field: Field, sentence: int) -> set[int]:
+        """Clauses of one sentence of ``field`` that a carve-out of ``point`` removes."""
+        cache_key = (point.key, field.name, sentence)
+        cached = self._cancelled.get(cache_key)
+        if cached is not None:
+            return cached
         found: set[int] = set()
         for frame in point.carve_outs:
             if not all(self.everywhere.intersection(slot) for slot in frame["context"]):
                 continue
-            units = field.sentence_clauses if frame["scope"] == "sentence" else field.clause_units
-            for clauses, concepts in units:
-                if all(concepts.intersection(slot) for slot in frame["all"]):
-                    found.update(clauses)
+            clauses, concepts = field.sentence_clauses[sentence]
+            units = (
+                [(clauses, concepts)]
+                if frame["scope"] == "sentence"
+                else [((c,), field.clauses[c]) for c in clauses]
+            )
+            for unit_clauses, unit_concepts in units:
+                if all(unit_concepts.intersection(slot) for slot in frame["all"]):
+                    found.update(unit_clauses)
         self._cancelled[cache_key] = found
         return found
 
     # -- frames ----------------------------------------------------------------------------
     def first_match(self, point: Point) -> Optional[tuple[dict[str, Any], Match]]:
         """The first frame match of ``point``: fields in order, then sentences, then frames."""
+        everywhere = self.everywhere
+        frames = [
+            frame
+            for frame in point.frames
+            if all(everywhere.intersection(slot) for slot in frame["context"])
+            and everywhere.isdisjoint(frame["unless"])
+        ]
+        if not frames:
+            return None
         for field in self.fields:
             for sentence, by_concept in field.sentences.items():
                 if point.anchors.isdisjoint(by_concept):
                     continue
-                cancelled = self.cancelled(point, field)
-                for frame in point.frames:
+                cancelled = self.cancelled(point, field, sentence)
+                for frame in frames:
                     match = self._frame(frame, field, sentence, by_concept, cancelled, point)
                     if match is not None:
                         return frame, match
@@ -309,19 +318,13 @@ class Matcher:
         cancelled: set[int],
         point: Point,
     ) -> Optional[Match]:
-        if not all(self.everywhere.intersection(slot) for slot in frame["context"]):
-            return None
-        if self.everywhere.intersection(frame["unless"]):
-            return None
         slots: list[list[Hit]] = [
-            [
-                hit
-                for concept in slot
-                for hit in by_concept.get(concept, ())
-                if field.toks[hit.first].clause not in cancelled
-            ]
+            [hit for concept in slot for hit in by_concept.get(concept, ())]
             for slot in frame["all"]
         ]
+        if cancelled:
+            toks = field.toks
+            slots = [[h for h in hits if toks[h.first].clause not in cancelled] for hits in slots]
         if not any(slots):
             return None
         outside: list[Optional[tuple[Field, Hit]]] = [None] * len(slots)
@@ -343,10 +346,11 @@ class Matcher:
     def _in_context(self, slot: Iterable[str], point: Point) -> Optional[tuple[Field, Hit]]:
         wanted = set(slot)
         for other in self.context:
-            cancelled = self.cancelled(point, other)
             for hit in other.hits:
-                if hit.concept in wanted and other.toks[hit.first].clause not in cancelled:
-                    return other, hit
+                if hit.concept in wanted:
+                    sentence = other.toks[hit.first].sentence
+                    if other.toks[hit.first].clause not in self.cancelled(point, other, sentence):
+                        return other, hit
         return None
 
     def _typo(
@@ -354,37 +358,51 @@ class Matcher:
     ) -> list[Hit]:
         """Hits for ``slot`` from words one typo away from a lexicon word (the rest of the
         frame being there already, a near word is very likely the intended one)."""
-        forms = _forms(field.lexicon)
-        if not any(forms.get(concept) for concept in slot):
+        first = field.by_sentence.get(sentence, [TYPO_WORDS])[0]
+        if first >= TYPO_WORDS:
             return []
-        covered = {i for hit in field.hits for i in range(hit.first, hit.last + 1)}
-        found = []
-        for i, tok in enumerate(field.toks):
-            key = field.keys[i]
-            if tok.sentence != sentence or i in covered or tok.clause in cancelled:
-                continue
-            if len(key) < MIN_FUZZY:
-                continue
-            for concept in slot:
-                if any(key != form and near(key, form) for form in forms.get(concept, ())):
-                    found.append(Hit(i, i, concept, True))
-                    break
-        return found
+        wanted = tuple(slot)
+        cached = field.typos.get((sentence, wanted))
+        if cached is None:
+            cached = []
+            if any(_forms(field.lexicon).get(concept) for concept in wanted):
+                for i in field.by_sentence.get(sentence, ()):
+                    key = field.keys[i]
+                    if i in field.covered or len(key) < MIN_FUZZY or i >= TYPO_WORDS:
+                        continue
+                    for concept in wanted:
+                        if _near_concept(field.lexicon, key, concept):
+                            cached.append(Hit(i, i, concept, True))
+                            break
+            field.typos[(sentence, wanted)] = cached
+        return [hit for hit in cached if field.toks[hit.first].clause not in cancelled]
 
 
-_FORMS: dict[int, dict[str, list[str]]] = {}
+_FORMS: dict[int, dict[str, dict[str, list[str]]]] = {}
+_NEAR: dict[tuple[int, str, str], bool] = {}
 
 
-def _forms(lex: Lexicon) -> dict[str, list[str]]:
-    """concept -> the stems of its single-word terms (for typo matching), per lexicon."""
+def _forms(lex: Lexicon) -> dict[str, dict[str, list[str]]]:
+    """concept -> first letter -> the stems of its single-word terms (typo candidates)."""
     found = _FORMS.get(id(lex))
     if found is None:
         found = {}
         for key, concepts in lex.words.items():
             if len(key) >= MIN_FUZZY:
                 for concept in concepts:
-                    found.setdefault(concept, []).append(key)
+                    found.setdefault(concept, {}).setdefault(key[0], []).append(key)
         _FORMS[id(lex)] = found
+    return found
+
+
+def _near_concept(lex: Lexicon, key: str, concept: str) -> bool:
+    """Whether ``key`` is one typo from a word of ``concept`` (first letters kept; memoised)."""
+    memo = (id(lex), key, concept)
+    found = _NEAR.get(memo)
+    if found is None:
+        candidates = _forms(lex).get(concept, {}).get(key[0], ())
+        found = any(key != form and near(key, form) for form in candidates)
+        _NEAR[memo] = found
     return found
 
 

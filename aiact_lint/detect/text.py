@@ -16,10 +16,11 @@ WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?", re.UNICODE)
 # A gap between two words that ends the sentence, or only the clause.
 _SENTENCE_GAP = re.compile(r"[.!?;\n\u2022\u00b7]|\s[-\u2013\u2014*]\s*$|^\s*[-\u2013\u2014*]\s")
 _CLAUSE_GAP = re.compile(r"[,:()\[\]{}\u2013\u2014]|\s[-/]\s")
-# Letters that NFKD does not decompose into a base letter and a mark.
+# French and Italian articles and prepositions elided before a vowel ("l'", "dell'").
 _ELIDED = frozenset(
-    "l d j m n s t c qu dell nell all dall sull coll quell un" .split()
+    {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "dell", "nell", "all", "dall", "sull", "un"}
 )
+# Letters that NFKD does not decompose into a base letter and a mark.
 _FOLD = str.maketrans({"ł": "l", "ß": "ss", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe"})
 
 
@@ -56,7 +57,7 @@ def tokens(text: str, clause_words: Iterable[str] = ()) -> list[Token]:
         start, end = match.span()
         surface = match.group()
         gap = text[last_end:start]
-        if found and gap:
+        if found and gap and gap != " ":
             if _SENTENCE_GAP.search(gap):
                 sentence += 1
                 clause += 1

@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from aiact_lint.findings import Finding
-from aiact_lint.rules import gpai_models, prohibited, risk, scope, transparency_obligations
+from aiact_lint.rules import (
+    gpai_models,
+    prohibited,
+    purpose_text,
+    risk,
+    scope,
+    transparency_obligations,
+)
 from aiact_lint.rules.context import RuleContext
 
 Rule = Callable[[RuleContext], Iterable[Finding]]
@@ -25,6 +32,9 @@ REGISTRY: tuple[Rule, ...] = (
     risk.derogation,
     risk.annex_i_facts,
     prohibited.practices,
+    purpose_text.art5_from_text,
+    purpose_text.annex_i_from_text,
+    purpose_text.art50_from_text,
     transparency_obligations.obligations,
     transparency_obligations.marking_grace,
     gpai_models.models,
