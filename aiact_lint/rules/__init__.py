@@ -13,6 +13,7 @@ from aiact_lint.rules import (
     gpai_models,
     prohibited,
     purpose_text,
+    questions,
     risk,
     scope,
     transparency_obligations,
@@ -36,8 +37,9 @@ REGISTRY: tuple[Rule, ...] = (
     purpose_text.annex_i_from_text,
     purpose_text.art50_from_text,
     transparency_obligations.obligations,
-    transparency_obligations.marking_grace,
+    transparency_obligations.transitional,
     gpai_models.models,
+    questions.open_questions,  # last: obligations may add questions of their own
 )
 
 
@@ -53,6 +55,7 @@ def run_rules(ctx: RuleContext) -> list[Finding]:
             f
             for f in findings
             if f.severity == "info"
+            or f.subject.startswith("question:")
             or (model_duties_remain and f.subject.startswith(("model:", "obligation:gpai")))
         ]
     return findings
