@@ -11,6 +11,7 @@ from aiact_lint.discover import discover
 from aiact_lint.engine import analyse
 from aiact_lint.manifest import find_root, read_manifest, relpath
 from aiact_lint.options import Options
+from aiact_lint.output_guard import files_named_by
 from aiact_lint.result import CheckResult
 
 
@@ -34,6 +35,7 @@ def run_check(options: Options) -> CheckResult:
         else:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
+        result.inputs += files_named_by(manifest)
         system = analyse(manifest, options, code_scans)
         result.systems.append(system)
         result.findings.extend(system.findings)

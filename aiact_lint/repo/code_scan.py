@@ -6,7 +6,7 @@ only the files that hit, inside the root, regular, bounded and tolerantly decode
 walk that skips vendored and generated folders does the same job in Python.
 
 Nothing here executes, imports or writes anything from the repository. Git runs with
-``core.fsmonitor`` disabled so that a repository's own configuration cannot start a program.
+gitsafe's environment so that a repository's own configuration cannot start a program.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 import stat
 import subprocess
 import weakref
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
@@ -413,34 +413,56 @@ _ASSIGN_TAIL = (
 )
 
 
+_ASSIGNMENT_HEAD = (
+    r"^[ \t]*(?:export[ \t]+)?(?:(?:const|let|var|final|static|readonly|private)[ \t]+)*"
+)
+
+
 @lru_cache(maxsize=512)
 def _assignment(name: str) -> re.Pattern[str]:
     """``NAME = "value"`` (Python, annotated), ``const NAME = "value"`` (JS/TS), at line start."""
-    head = r"^[ \t]*(?:export[ \t]+)?(?:(?:const|let|var|final|static|readonly|private)[ \t]+)*"
-    return re.compile(head + re.escape(name) + r"(?![\w$])" + _ASSIGN_TAIL, re.MULTILINE)
+    return re.compile(
+        _ASSIGNMENT_HEAD + re.escape(name) + r"(?![\w$])" + _ASSIGN_TAIL, re.MULTILINE
+    )
+
+
+# Every assignment of a string literal to a (dotted) name, in one pass over a file.
+_ANY_ASSIGNMENT = re.compile(
+    _ASSIGNMENT_HEAD + r"(?P<name>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?![\w$])" + _ASSIGN_TAIL,
+    re.MULTILINE,
+)
+
+
+class _Assignments:
+    """The string literals assigned to names in one file, found in ONE pass (not one pass per
+    reference: a file of 200,000 ``model=`` references must not be rescanned for each)."""
+
+    def __init__(self, text: str) -> None:
+        self.by_name: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = {}
+        for match in _ANY_ASSIGNMENT.finditer(text):
+            starts, found = self.by_name.setdefault(match.group("name"), ([], []))
+            starts.append(match.start())
+            found.append((match.start("model"), match.end("model"), match.group("model")))
+
+    def resolve(self, name: str, before: int) -> tuple[int, int, str] | None:
+        """The literal assigned to ``name``: the last one before ``before``, else the first one
+        after it. Dotted names also try their last part (``settings.MODEL``)."""
+        candidates = [name]
+        if "." in name:
+            candidates.append(name.rsplit(".", 1)[1])
+        for candidate in candidates:
+            entry = self.by_name.get(candidate)
+            if entry is None:
+                continue
+            starts, found = entry
+            position = bisect_left(starts, before)
+            return found[position - 1] if position > 0 else found[0]
+        return None
 
 
 def _resolve(text: str, name: str, before: int) -> tuple[int, int, str] | None:
-    """The string literal assigned to ``name`` in this file: the last one before ``before``,
-    else the first one after it. Dotted names also try their last part (``settings.MODEL``)."""
-    candidates = [name]
-    if "." in name:
-        candidates.append(name.rsplit(".", 1)[1])
-    for candidate in candidates:
-        if candidate not in text:
-            continue
-        best: tuple[int, int, str] | None = None
-        for match in _assignment(candidate).finditer(text):
-            found = (match.start("model"), match.end("model"), match.group("model"))
-            if match.start() < before:
-                best = found
-            elif best is None:
-                return found
-            else:
-                break
-        if best is not None:
-            return best
-    return None
+    """The string literal assigned to ``name`` in this file (see :class:`_Assignments`)."""
+    return _Assignments(text).resolve(name, before)
 
 
 def _plausible(value: str) -> bool:
@@ -498,6 +520,7 @@ def scan_text(
     if ref_ignore is None:
         ref_ignore = patterns().ref_ignore
     lines: _Lines | None = None
+    assignments: _Assignments | None = None
     references: dict[tuple[int, int], Reference] = {}
     hints: dict[tuple[int, str], Hint] = {}
 
@@ -515,7 +538,8 @@ def scan_text(
                     if groups["ref"] in ref_ignore:
                         continue
                     start, end = match.span("ref")
-                    resolved = _resolve(text, groups["ref"], start)
+                    assignments = assignments or _Assignments(text)
+                    resolved = assignments.resolve(groups["ref"], start)
                     if resolved is None:
                         model = None
                     else:
@@ -648,12 +672,15 @@ class GitFailed(Exception):
 
 def _git(root: Path, *args: str) -> subprocess.Popen[bytes]:
     # stderr is not read (a full pipe could stall git); failures show in the exit status.
+    from aiact_lint.gitsafe import git_env
+
     return subprocess.Popen(
         [*GIT, *args],
         cwd=root,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        env=git_env(root),
     )
 
 
@@ -782,6 +809,7 @@ def _scan_git(git_scan: GitScan, pats: Patterns, index: CodeIndex, reader: _Read
 
 
 def _collect_names(names: Iterable[str], pats: Patterns, index: CodeIndex) -> None:
+    seen_dirs = set(index.manifest_dirs)
     for rel in names:
         if pats.skipped(rel) and posixpath.basename(rel) not in MANIFEST_NAMES:
             continue
@@ -789,7 +817,8 @@ def _collect_names(names: Iterable[str], pats: Patterns, index: CodeIndex) -> No
         if base in MANIFEST_NAMES:
             if not any(p in pats.skip_dirs for p in rel.split("/")[:-1]):
                 folder = posixpath.dirname(rel)
-                if folder not in index.manifest_dirs:
+                if folder not in seen_dirs:
+                    seen_dirs.add(folder)
                     index.manifest_dirs.append(folder)
         elif pats.is_weights(rel):
             index.references.append(
@@ -881,17 +910,65 @@ def scan_repository(root: Path, *, use_git: bool, started: GitScan | None = None
 # --- ownership and matching ----------------------------------------------------------------------
 
 
-def _owner(path: str, dirs: list[str]) -> str | None:
-    """The folder of the nearest manifest above ``path`` (dirs sorted longest first)."""
-    for folder in dirs:
-        if folder == "" or path.startswith(folder + "/"):
+def _owner(path: str, dirs: Iterable[str]) -> str | None:
+    """The folder of the nearest manifest above ``path``."""
+    return _owner_in(path, dirs if isinstance(dirs, (set, frozenset)) else set(dirs))
+
+
+def _owner_in(path: str, dirs: set[str] | frozenset[str]) -> str | None:
+    """``_owner`` against a set: a walk up the path's folders, O(depth) whatever the number of
+    manifests (a scan of every manifest folder per reference made monorepos cubic)."""
+    end = path.rfind("/")
+    while end > 0:
+        folder = path[:end]
+        if folder in dirs:
             return folder
-    return None
+        end = path.rfind("/", 0, end)
+    return "" if "" in dirs else None
 
 
 def _ordered_dirs(*groups: Iterable[str]) -> list[str]:
     merged = {d.strip("/") for group in groups for d in group}
     return sorted(merged, key=lambda d: (-len(d), d))
+
+
+class _Ownership:
+    """Which manifest folder governs each scanned file, computed once per run (not once per
+    manifest): references, hints and suppressed files grouped by their owner."""
+
+    def __init__(self, index: CodeIndex, dirs: frozenset[str]) -> None:
+        self.dirs = dirs
+        self._owners: dict[str, str | None] = {}
+        self.references: dict[str | None, list[Reference]] = {}
+        self.hints: dict[str | None, list[Hint]] = {}
+        self.suppressed: dict[str | None, list[str]] = {}
+        for ref in index.references:
+            self.references.setdefault(self.owner(ref.path), []).append(ref)
+        for hint in index.hints:
+            self.hints.setdefault(self.owner(hint.path), []).append(hint)
+        for path in index.suppressions:
+            self.suppressed.setdefault(self.owner(path), []).append(path)
+
+    def owner(self, path: str) -> str | None:
+        if path not in self._owners:
+            self._owners[path] = _owner_in(path, self.dirs)
+        return self._owners[path]
+
+
+_OWNERSHIP: list[tuple[CodeIndex, tuple[int, ...], _Ownership]] = []
+
+
+def _ownership(index: CodeIndex, *groups: list[str]) -> _Ownership:
+    """The ownership for ``index`` and these manifest folders; the last few are kept, so each
+    manifest of a monorepo reuses the one computed for the first."""
+    key = (*(id(g) for g in groups), *(len(g) for g in groups), len(index.references))
+    for cached, cached_key, found in _OWNERSHIP:
+        if cached is index and cached_key == key:
+            return found
+    found = _Ownership(index, frozenset(d.strip("/") for group in groups for d in group))
+    _OWNERSHIP.insert(0, (index, key, found))
+    del _OWNERSHIP[4:]
+    return found
 
 
 class _Declared(Record):
@@ -1016,10 +1093,12 @@ def check_manifest_code(
     """Findings for the code this manifest governs: the files under its folder that no nested
     manifest's folder holds."""
     folder = manifest.folder
-    dirs = _ordered_dirs(manifests_dirs, index.manifest_dirs, [folder])
+    ownership = _ownership(index, manifests_dirs, index.manifest_dirs)
+    if folder not in ownership.dirs:  # a manifest git does not list: its folder counts too
+        ownership = _Ownership(index, ownership.dirs | {folder})
 
     def governed(path: str) -> bool:
-        return _owner(path, dirs) == folder
+        return ownership.owner(path) == folder
 
     def path_of(rel: str) -> str:
         return _display(manifest, rel)
@@ -1028,9 +1107,7 @@ def check_manifest_code(
     used: set[int] = set()
     findings: list[Finding] = []
     files: set[str] = set()
-    for ref in index.references:
-        if not governed(ref.path):
-            continue
+    for ref in ownership.references.get(folder, ()):
         files.add(ref.path)
         if ref.model is None:
             continue
@@ -1077,16 +1154,18 @@ def check_manifest_code(
                 )
             )
     if det.in_scope:
-        findings.extend(_capability_findings(manifest, index, governed, path_of))
-    files.update(path for path in index.suppressions if governed(path))
+        findings.extend(
+            _capability_findings(manifest, ownership.hints.get(folder, []), index, path_of)
+        )
+    files.update(ownership.suppressed.get(folder, ()))
     findings.extend(_suppression_findings(index, files, path_of))
     return findings
 
 
 def _capability_findings(
     manifest: Manifest,
+    governed_hints: list[Hint],
     index: CodeIndex,
-    governed: Callable[[str], bool],
     path_of: Callable[[str], str],
 ) -> list[Finding]:
     generates = manifest.get("use_case", "capabilities", "generates_synthetic_content", default=[])
@@ -1099,9 +1178,9 @@ def _capability_findings(
     if interacts is not True:
         wanted["interaction"] = "AIA854"
     places: dict[str, list[Hint]] = {}
-    for hint in index.hints:
+    for hint in governed_hints:
         code = wanted.get(hint.capability)
-        if code is None or not governed(hint.path):
+        if code is None:
             continue
         if index.suppressed(hint.path, [hint.line], code):
             continue
@@ -1133,14 +1212,26 @@ def _capability_findings(
     return findings
 
 
-def _group_folder(path: str, dirs: list[str]) -> str:
-    """The highest folder above ``path`` that holds no manifest (or the file itself)."""
+def _group_folder(path: str, dirs: list[str], above: set[str] | None = None) -> str:
+    """The highest folder above ``path`` that holds no manifest (or the file itself).
+    ``above``: every manifest folder and each of its ancestors (computed once per run)."""
+    if above is None:
+        above = _with_ancestors(dirs)
     parts = path.split("/")
     for depth in range(1, len(parts)):
         folder = "/".join(parts[:depth])
-        if not any(d == folder or d.startswith(folder + "/") for d in dirs if d):
+        if folder not in above:
             return folder
     return path
+
+
+def _with_ancestors(dirs: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for folder in dirs:
+        while folder and folder not in found:
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return found
 
 
 def check_unowned(
@@ -1154,16 +1245,16 @@ def check_unowned(
 
     ``within`` limits the report to files under these root-relative folders ("" = all)."""
     dirs = _ordered_dirs(manifest_dirs, index.manifest_dirs)
+    ownership = _Ownership(index, frozenset(dirs))
+    above = _with_ancestors(dirs)
     scope = [""] if within is None else [w.strip("/") for w in within]
     groups: dict[str, list[Reference]] = {}
-    for ref in index.references:
-        if _owner(ref.path, dirs) is not None:
-            continue
+    for ref in ownership.references.get(None, ()):
         if not any(w == "" or ref.path == w or ref.path.startswith(w + "/") for w in scope):
             continue
         if index.suppressed(ref.path, [ref.line, ref.use_line], "AIA855"):
             continue
-        groups.setdefault(_group_folder(ref.path, dirs), []).append(ref)
+        groups.setdefault(_group_folder(ref.path, dirs, above), []).append(ref)
     findings = []
     for folder, refs in sorted(groups.items()):
         first = refs[0]
