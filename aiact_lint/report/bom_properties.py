@@ -5,6 +5,7 @@ Pairs of (name, value) strings, in a stable order; docs/integrations.md lists th
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 NAMESPACE = "aiact-lint"
@@ -74,8 +75,16 @@ def model_pairs(
 
 
 def figure_pairs(declared: dict[str, Any]) -> list[Pair]:
-    return [
-        pair(key, float(declared[key]))
-        for key in ("parameters", "training_tokens", "training_compute_flop")
-        if key in declared
-    ]
+    """The declared figures that are finite numbers (an unusable value is reported elsewhere)."""
+    pairs = []
+    for key in ("parameters", "training_tokens", "training_compute_flop"):
+        value = declared.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        try:
+            number = float(value)
+        except OverflowError:
+            continue
+        if math.isfinite(number):
+            pairs.append(pair(key, number))
+    return pairs
