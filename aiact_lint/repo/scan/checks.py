@@ -37,7 +37,11 @@ def check_manifest_code(
     def path_of(rel: str) -> str:
         return _display(manifest, rel)
 
-    findings, files = model_findings(manifest, index, governed, path_of)
+    # The one provision an undeclared model touches: the technical documentation of a high-risk
+    # system names the pre-trained models it integrates (Annex IV point 2(a)); otherwise what the
+    # model is (Art. 3(63)) decides the model duties.
+    article = "Art. 11(1), Annex IV point 2(a)" if det.high_risk else "Art. 3(63)"
+    findings, files = model_findings(manifest, index, governed, path_of, article)
     if det.in_scope:
         findings.extend(_capability_findings(manifest, index, governed, path_of))
     findings.extend(run_detectors(manifest, det, index, governed, path_of))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Optional
 
 from aiact_lint.catalogue import make_finding
 from aiact_lint.findings import Finding
@@ -81,8 +81,9 @@ def model_findings(
     index: CodeIndex,
     governed: Callable[[str], bool],
     path_of: Callable[[str], str],
+    article: Optional[str] = None,
 ) -> tuple[list[Finding], set[str]]:
-    """(findings, the governed files that refer to a model)."""
+    """(findings, the governed files that refer to a model); ``article``: what AIA850 cites."""
     folder = manifest.folder
     declared = _declared(manifest)
     used: set[int] = set()
@@ -120,6 +121,7 @@ def model_findings(
                 ref.span,
                 f'model "{ref.model}" ({ref.provider}) is used here but {manifest.path} does not '
                 "declare it in models[] (id or aliases)",
+                article=article,
                 subject=f"model-ref:{ref.model}",
             )
         )
