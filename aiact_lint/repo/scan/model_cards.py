@@ -405,7 +405,7 @@ def _sections(card: Card) -> list[tuple[int, str, str]]:
 
 
 def _intended_use(card: Card, manifest: Manifest, where: str) -> list[Finding]:
-    from aiact_lint.annex_detect import detect
+    from aiact_lint.detect import detect  # the purpose detector's public function (issue 12)
 
     declared = manifest.get("use_case", "annex_iii", default=[])
     declared_points = (
@@ -420,11 +420,14 @@ def _intended_use(card: Card, manifest: Manifest, where: str) -> list[Finding]:
     reported: set[str] = set()
     for offset, heading, section in _sections(card):
         for suspicion in detect({"purpose": section}):
+            if suspicion.kind != "annex_iii":
+                continue
             if suspicion.point in declared_points or suspicion.point in reported:
                 continue
             reported.add(suspicion.point)
-            at = section.lower().find(suspicion.matched.lower())
-            start = offset + max(at, 0)
+            sentence_start = suspicion.span[0]
+            at = section.find(suspicion.matched, sentence_start)
+            start = offset + (at if at >= 0 else sentence_start)
             line = card.line_of(start)
             line_start = card.text.rfind("\n", 0, start) + 1
             column = start - line_start + 1
