@@ -6,6 +6,7 @@ Pairs of (name, value) strings, in a stable order; docs/integrations.md lists th
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 NAMESPACE = "aiact-lint"
@@ -88,3 +89,12 @@ def figure_pairs(declared: dict[str, Any]) -> list[Pair]:
         if math.isfinite(number):
             pairs.append(pair(key, number))
     return pairs
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """JSON text with DEL and the C1 controls escaped too (json.dumps leaves them raw), so that
+    no terminal or log that shows the document interprets them. They occur only in strings."""
+    return _C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
