@@ -59,6 +59,8 @@ def declared(manifest: Manifest) -> dict[str, Any]:
     for index, model in enumerate(raw_models if isinstance(raw_models, list) else []):
         if not isinstance(model, dict) or not isinstance(model.get("id"), str):
             continue
+        if not model["id"].strip():
+            continue  # an empty id is an input error reported by the schema, not a model
         entry: dict[str, Any] = {"index": index, **_pick(model, _MODEL_KEYS)}
         modifications = model.get("modifications")
         if isinstance(modifications, list):

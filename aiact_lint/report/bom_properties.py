@@ -91,10 +91,11 @@ def figure_pairs(declared: dict[str, Any]) -> list[Pair]:
     return pairs
 
 
-_C1 = re.compile("[\x7f-\x9f]")
+_C1 = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def escape_controls(text: str) -> str:
-    """JSON text with DEL and the C1 controls escaped too (json.dumps leaves them raw), so that
-    no terminal or log that shows the document interprets them. They occur only in strings."""
+    """JSON text with DEL, the C1 controls, bidi overrides/isolates and the Unicode line
+    separators escaped too (json.dumps leaves them raw), so that no terminal, log or editor that
+    shows the document interprets them (Trojan Source). They occur only in strings."""
     return _C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -134,8 +134,9 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         assessed = {m.get("id"): m for m in system.get("models") or ()}
         models = []
         for declared in inventory.get("models") or ():
-            ref = f"model:{manifest}#{declared['index']}"
-            models.append(_model_component(declared, assessed.get(declared["id"], {}), ref, system))
+            ref = f"model:{manifest}#{declared.get('index')}"
+            found = assessed.get(declared.get("id"), {})
+            models.append(_model_component(declared, found, ref, system))
             card = _model_card(declared, inventory.get("purpose"))
             if card:
                 cards[ref] = card
