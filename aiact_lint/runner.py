@@ -18,6 +18,10 @@ def run_check(options: Options) -> CheckResult:
     cwd = Path(os.getcwd())
     base = find_root(cwd) or cwd
     result = CheckResult(options=options)
+    if not options.manifest_only:
+        from aiact_lint.repo.files import tracked_files
+
+        tracked_files.cache_clear()  # one listing of the index per run, never a stale one
     code_scans = None
     if not options.manifest_only:
         from aiact_lint.repo.code_scan import CodeScans
@@ -35,6 +39,10 @@ def run_check(options: Options) -> CheckResult:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
         system = analyse(manifest, options, code_scans)
+        if options.staged and not options.manifest_only and manifest.valid:
+            from aiact_lint.repo.evidence import judge_by_index
+
+            judge_by_index(manifest, system)  # a hook run: what the commit will contain
         result.systems.append(system)
         result.findings.extend(system.findings)
         manifests.append(manifest)

@@ -176,6 +176,8 @@ def to_sarif(document: dict[str, Any], catalogue: Mapping[str, Any]) -> dict[str
                 }
             ]
         properties = {key: finding[key] for key in ("article", "fix") if finding.get(key)}
+        # A changed fact (--diff-base, the lock): its old and new values, structured.
+        properties.update({key: finding[key] for key in ("before", "after") if key in finding})
         if properties:
             result["properties"] = properties
         results.append(result)
