@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Optional
 from aiact_lint import LAW_VERSION
 from aiact_lint.catalogue import make_finding
 from aiact_lint.findings import Finding, Span
-from aiact_lint.yamlsafe import PathKey, YamlProblem, iso_date, load
+from aiact_lint.yamlsafe import Located, PathKey, YamlProblem, iso_date, load
 
 if TYPE_CHECKING:
     from aiact_lint.manifest import Manifest
@@ -155,16 +155,24 @@ def facts_of(
 # --- the file -------------------------------------------------------------------------------
 
 
+def _lock_basename(name: str) -> str:
+    """``aiact.yaml`` / ``aiact.yml`` -> ``aiact.lock``; any other name gets ``.lock`` added,
+    so that a lock can never be the manifest itself."""
+    for ending in (".yaml", ".yml"):
+        if name.lower().endswith(ending) and len(name) > len(ending):
+            return name[: -len(ending)] + SUFFIX
+    return name + SUFFIX
+
+
 def lock_file(manifest_file: Path) -> Path:
-    """``aiact.yaml`` and ``aiact.yml`` -> ``aiact.lock`` in the same folder."""
-    return manifest_file.with_suffix(SUFFIX)
+    """The lock beside a manifest, in the same folder."""
+    return manifest_file.with_name(_lock_basename(manifest_file.name))
 
 
 def lock_name(manifest_path: str) -> str:
     """The lock's path in the form findings use, from the manifest's (base-relative) path."""
     folder, name = posixpath.split(manifest_path)
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    return posixpath.join(folder, stem + SUFFIX)
+    return posixpath.join(folder, _lock_basename(name))
 
 
 def quote(value: str) -> str:
@@ -250,6 +258,71 @@ class LockProblem(Exception):
         self.span = span
 
 
+_LINE = re.compile(r'^( *)(?:"((?:[^"\\]|\\.)*)"|([a-z0-9_]+)):(?: (.+))?$')
+_ITEM = re.compile(r"^( *)- (.+)$")
+_PLAIN = re.compile(r"^(?:true|false|\[\]|\{\}|-?[0-9]+|[0-9]{4}-[0-9]{2}-[0-9]{2})$")
+
+
+def _fast_scalar(text: str) -> Any:
+    if text.startswith('"'):
+        return json.loads(text)  # ValueError: not the format written here
+    if not _PLAIN.match(text):
+        raise ValueError(text)
+    if text in ("true", "false"):
+        return text == "true"
+    if text in ("[]", "{}"):
+        return [] if text == "[]" else {}
+    return text if "-" in text[1:] else int(text)
+
+
+def _fast_load(text: str) -> Optional[dict[str, Any]]:
+    """The lock as data when it is exactly in the form :func:`render` writes (the common case,
+    read without the YAML parser: the hook reads a lock on every run); None otherwise, and the
+    YAML parser reads it, with locations for any problem."""
+    root: dict[str, Any] = {}
+    parents: list[tuple[int, Any]] = [(-1, root)]
+    pending: Optional[tuple[int, dict[str, Any], str]] = None  # a key waiting for its value
+    try:
+        for line in text.split("\n"):
+            if not line or line.startswith("#"):
+                continue
+            item = _ITEM.match(line)
+            match = None if item else _LINE.match(line)
+            found = item or match
+            if found is None:
+                return None
+            indent = len(found.group(1))
+            if pending is not None:
+                depth, owner, key = pending
+                if indent <= depth:
+                    return None  # a key with no value
+                owner[key] = [] if item else {}
+                parents.append((depth, owner[key]))
+                pending = None
+            while parents[-1][0] >= indent:
+                parents.pop()
+            container = parents[-1][1]
+            if item:
+                if not isinstance(container, list):
+                    return None
+                container.append(_fast_scalar(item.group(2)))
+                continue
+            if match is None or not isinstance(container, dict):
+                return None
+            key = (
+                json.loads(f'"{match.group(2)}"') if match.group(2) is not None else match.group(3)
+            )
+            if key in container:
+                return None  # duplicate: the YAML reader reports it at its place
+            if match.group(4) is None:
+                pending = (indent, container, key)
+                continue
+            container[key] = _fast_scalar(match.group(4))
+    except ValueError:
+        return None
+    return None if pending is not None else root
+
+
 def parse(text: str) -> Lock:
     """The lock in ``text``; LockProblem (with where) when it is not one this version wrote."""
     conflict = CONFLICT.search(text)
@@ -260,20 +333,30 @@ def parse(text: str) -> Lock:
             "`aiact-lint lock --reviewer NAME` on the merged manifest",
             (line, 1, line, 8),
         )
+    fast = _fast_load(text)
+    if fast is not None:
+        try:
+            return _validated(fast, None)
+        except LockProblem:
+            pass  # read it again with the YAML parser, for the location of the problem
     try:
         doc = load(text)
     except YamlProblem as problem:
         raise LockProblem(f"not valid YAML: {problem.message}", problem.span) from None
-    data = doc.data
-    if not isinstance(data, dict):
-        raise LockProblem("not a mapping", doc.span(()))
+    return _validated(doc.data, doc)
+
+
+def _validated(data: Any, doc: Optional[Located]) -> Lock:
+    """The lock in ``data``; LockProblem located in ``doc`` (first line without it)."""
 
     def where(*path: str | int) -> Span:
-        return doc.value_span(tuple(path))
+        return doc.value_span(tuple(path)) if doc is not None else (1, 1, 1, 2)
 
+    if not isinstance(data, dict):
+        raise LockProblem("not a mapping", where())
     if "lock_version" not in data:
         raise LockProblem(
-            "lock_version: missing; this is not a lock written by `aiact-lint lock`", doc.span(())
+            "lock_version: missing; this is not a lock written by `aiact-lint lock`", where()
         )
     if data.get("lock_version") != LOCK_VERSION:
         raise LockProblem(

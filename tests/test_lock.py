@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import git, make_repo, run_cli, run_process
 from tests.test_diff import AS_OF, commit, line_of
@@ -320,3 +322,27 @@ def test_a_new_system_is_accepted_by_its_new_lock(tmp_path: Path) -> None:
     code, doc = check(repo, "--diff-base", "HEAD")
     assert code == 0, [f for f in doc["findings"] if f["severity"] == "error" and not f["waived"]]
     assert rules(doc, "AIA934")[0]["waived"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    names=st.lists(st.text(max_size=30), min_size=0, max_size=4),
+    reviewer=st.text(min_size=1, max_size=40),
+    note=st.text(max_size=60),
+    system=st.text(max_size=40),
+)
+def test_the_fast_reader_reads_what_yaml_reads(
+    names: list[str], reviewer: str, note: str, system: str
+) -> None:
+    """The hook reads a lock on every run without the YAML parser; it must agree with it."""
+    import datetime
+
+    from aiact_lint.lock import Review, _fast_load, facts_of, parse, render
+    from aiact_lint.yamlsafe import load
+
+    models = [{"id": name, "gpai_status": "gpai"} for name in names]
+    facts = facts_of(True, "high", ["annex_iii:4(a)", "art50:1"], ["provider"], models)
+    text = render("aiact.yaml", system, facts, Review(reviewer, datetime.date(2026, 11, 2), note))
+    fast = _fast_load(text)
+    assert fast is not None and fast == load(text).data
+    assert parse(text).facts == facts
