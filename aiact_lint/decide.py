@@ -10,7 +10,8 @@ Runs once, after all findings are collected (flake8's shape: selection is its ow
 5. ``--diff-base``: a lock rewritten in this change that matches the live determination
    accepts the system's legal-effect findings (waived, naming the reviewer);
 6. baselines: ``--write-baseline`` records, ``--baseline`` hides what it recorded;
-7. ``--new-only``: only findings on lines changed since ``--diff-base``.
+7. ``--new-only``: only findings on lines changed since ``--diff-base`` (and the legal effect of
+   the change, and differences from the lock, wherever they point).
 
 Prohibited practices (Art. 5) and input errors are never ignored, softened, waived, or hidden
 by a baseline or ``--new-only``.
@@ -548,7 +549,10 @@ def _new_only(entries: list[Entry], history: History) -> tuple[list[Entry], list
         path = posixpath.join(prefix, finding.path) if prefix not in ("", ".") else finding.path
         lines = set(range(finding.line, max(finding.line, finding.end_line) + 1))
         fresh = path in untracked or bool(lines & changed.get(path, set()))
-        if fresh or is_protected(finding):
+        # The legal effect of the change is new by definition, wherever it points (a tier
+        # raised by another line, a removed manifest); so is a verdict that differs from its lock.
+        about_the_change = finding.rule in LEGAL_EFFECT_RULES or finding.rule == "AIA929"
+        if fresh or about_the_change or is_protected(finding):
             new.append(entry)
         else:
             old.append(entry)

@@ -313,3 +313,18 @@ def test_every_other_event_carries_its_before_and_after(tmp_path: Path) -> None:
     raised = only(doc, "AIA922")
     assert raised["before"] == {"risk": "out_of_scope", "routes": []}
     assert raised["after"]["risk"] == "minimal"
+
+
+def test_new_only_keeps_the_legal_effect_wherever_it_points(tmp_path: Path) -> None:
+    repo = based(tmp_path, {"aiact.yaml": BASE, "old/aiact.yaml": BASE})
+    git(repo, "rm", "-q", "old/aiact.yaml")
+    write(repo, "aiact.yaml", BASE.replace("annex_iii: []", 'annex_iii: ["5(b)"]'))
+    result = run_cli(
+        "check", "--format", "json", "--as-of", AS_OF, "--diff-base", "HEAD",
+        "--fail-on-new-only", cwd=repo,
+    )  # fmt: skip
+    doc = result.json()
+    raised = only(doc, "AIA922")  # at risk.classification, a line this change did not touch
+    assert raised["line"] == line_of(BASE, "classification:")
+    assert only(doc, "AIA936")["path"] == "old/aiact.yaml"
+    assert result.code == 1

@@ -346,3 +346,30 @@ def test_the_fast_reader_reads_what_yaml_reads(
     fast = _fast_load(text)
     assert fast is not None and fast == load(text).data
     assert parse(text).facts == facts
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+        b"e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+        b"\xff\xfe\x00r\x00i\x00s\x00k\x00",
+        b"lock_version: 1\n" + b"x" * (300 * 1024),
+        b"[unclosed\n",
+        b"",
+    ],
+)
+def test_hostile_locks_are_input_errors_not_tracebacks(repo: Path, content: bytes) -> None:
+    (repo / "aiact.lock").write_bytes(content)
+    run = run_process("check", "--as-of", AS_OF, cwd=repo)
+    assert run.code == 2, run.out + run.err
+    assert "AIA931" in run.out and "Traceback" not in run.err and "internal error" not in run.err
+
+
+def test_a_folder_named_like_the_lock(repo: Path) -> None:
+    (repo / "aiact.lock").mkdir()
+    run = run_process("check", "--as-of", AS_OF, cwd=repo)
+    assert run.code == 2 and "AIA931" in run.out and "directory" in run.out
+    locked = run_process("lock", "--reviewer", REVIEWER, ".", cwd=repo)
+    assert locked.code == 2 and "not a regular file" in locked.err
