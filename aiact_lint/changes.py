@@ -93,6 +93,15 @@ def version_of(text: Optional[str], options: Options) -> Optional[Version]:
     return Version(data, determine(data, options.as_of, options.policy))
 
 
+def current_version(manifest: Manifest, options: Options) -> Version:
+    """The work tree's version, classified as the check classified it: with the facts the run
+    derived (a purpose change seen by --diff-base is a significant change, Art. 111(2))."""
+    from aiact_lint.facts import Facts
+
+    facts = Facts(manifest.data, derived=options.derived_facts.get(manifest.path))
+    return Version(manifest.data, determine(manifest.data, options.as_of, options.policy, facts))
+
+
 def _in_union(data: dict[str, Any]) -> bool:
     regions = _get(data, "market", "regions") or []
     codes = union_codes()
@@ -275,7 +284,11 @@ class Comparison:
                     "system high-risk, whoever changed it becomes its provider (Art. 25(1)(c))"
                 )
                 articles += ["Art. 25(1)(c)"]
-            return [self._finding("AIA938", at, head, "diff:purpose", articles, before, after)]
+            note, cited = self._legacy_note()
+            articles += cited
+            return [
+                self._finding("AIA938", at, head + note, "diff:purpose", articles, before, after)
+            ]
         head = f"use_case.purpose changed {self.since}: {diff}"
         if high_now and self.declared_provider:
             tail = (
@@ -312,36 +325,70 @@ class Comparison:
                 articles.append("Art. 111(2)")
         return [self._finding("AIA920", at, head + tail, "diff:purpose", articles, before, after)]
 
+    def _legacy_at_base(self) -> Optional[tuple[str, Any]]:
+        """(status, Chapter III date) of the Art. 111(2) legacy status the system had at REF,
+        when its intended purpose changed and it is still high-risk; else None. The status is
+        the determination's: ``legacy``, ``public_authorities``, or ``unknown`` when the
+        determination asks whether an earlier significant change already ended it."""
+        if self._purposes() is None or not self.new.det.high_risk:
+            return None
+        legacy = self.old.det.legacy
+        if legacy is not None and legacy.status in ("legacy", "public_authorities"):
+            return legacy.status, legacy.cutoff
+        now = self.new.det.legacy
+        asked = ("market.significant_change", None) in self.old.det.questions
+        if legacy is None and asked and now is not None:
+            return "unknown", now.cutoff
+        return None
+
     def legacy(self) -> list[Finding]:
         """Art. 111(2): a high-risk system placed on the market before its Chapter III date is
-        covered only after a significant change in its design; a new purpose is one."""
-        if self._purposes() is None or not self.new.det.high_risk:
+        covered only if, as from that date, its design changes significantly. A new intended
+        purpose is such a change (the check derives it as ``market.significant_change``); the
+        determination says whether it ends the legacy status. Made before that date it ends
+        nothing, and purpose() says so."""
+        legacy = self._legacy_at_base()
+        now = self.new.det.legacy
+        if legacy is None or now is None or now.status != "ended":
             return []
-        cutoff = chapter_iii_date(self.old.det)
+        status, cutoff = legacy
         placed = self.placed
-        if cutoff is None or placed is None or placed >= cutoff:
-            return []
-        when = (
-            "now"
-            if self.options.as_of >= cutoff
-            else f"from {cutoff.isoformat()}, when Chapter III applies to it"
-        )
+        when = f" on {placed.isoformat()}" if placed is not None else ""
         message = (
-            f"the system was placed on the market on {placed.isoformat()}, before "
-            f"{cutoff.isoformat()} (Chapter III for its route, Art. 113), so the Regulation "
-            "applied to it only after a significant change in its design (Art. 111(2)); the "
-            f"change of its intended purpose {self.since} is such a change: the high-risk "
-            f"requirements (Arts. 8-17) and a conformity assessment (Art. 43) apply to it {when}"
+            f"the system was placed on the market{when}, before {cutoff.isoformat()} (Chapter "
+            "III for its route, Art. 113), so the Regulation applied to it only after a "
+            "significant change in its design (Art. 111(2)); the change of its intended purpose "
+            f"{self.since} is such a change, made after that date: its legacy status ends, and "
+            "the high-risk requirements (Arts. 8-17) and a conformity assessment (Art. 43) apply "
+            "to it now"
         )
+        if status == "unknown":
+            message += (
+                " (unless an earlier significant change already ended its legacy status: "
+                "declare market.significant_change)"
+            )
         before = {
-            "legacy_status": True,
-            "placed_on_market": placed.isoformat(),
+            "legacy_status": status,
+            "placed_on_market": placed.isoformat() if placed is not None else None,
             "chapter_iii_date": cutoff.isoformat(),
         }
-        after = {"legacy_status": False, "chapter_iii_date": cutoff.isoformat()}
+        after = {"legacy_status": now.status, "chapter_iii_date": cutoff.isoformat()}
         at = self._at(("use_case", "purpose"))
         articles = ["Art. 111(2)", "Art. 113", "Art. 43"]
         return [self._finding("AIA939", at, message, "diff:legacy", articles, before, after)]
+
+    def _legacy_note(self) -> tuple[str, list[str]]:
+        """For a purpose change that leaves a legacy system legacy (made before its date)."""
+        legacy = self._legacy_at_base()
+        now = self.new.det.legacy
+        if legacy is None or (now is not None and now.status == "ended"):
+            return "", []
+        return (
+            f"; made before {legacy[1].isoformat()} (the date Chapter III applies to it), "
+            "the change does not end its legacy status under Art. 111(2), but a significant "
+            "change in its design from that date will",
+            ["Art. 111(2)"],
+        )
 
     def prohibited(self) -> list[Finding]:
         old = [r for r in self.old.det.routes if r.startswith("art5:")]
@@ -731,7 +778,7 @@ class Review:
         new_paths = [rel for rel, _, _ in comparable if rel not in at_base]
         moved = self._moves(gone, old_versions, new_paths, comparable)
         for rel, system, manifest in comparable:
-            new = Version(manifest.data, determine(manifest.data, options.as_of, options.policy))
+            new = current_version(manifest, options)
             source = moved.get(rel, rel)
             if source in at_base:
                 old = (

@@ -607,6 +607,17 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.source}: not an aiact-lint JSON result (version 1)")
     if args.output_format not in RENDERERS:
         raise UsageError(f"--format {args.output_format} is not available in this version")
+    findings = document.get("findings")
+    if isinstance(findings, list) and isinstance(document.get("summary"), dict):
+        # The counts follow the findings as saved, never a summary that disagrees with them.
+        counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
+        for finding in findings:
+            if not isinstance(finding, dict):
+                continue
+            level = "waived" if finding.get("waived") else finding.get("severity")
+            if isinstance(level, str) and level in counts:
+                counts[level] += 1
+        document["summary"].update(counts)
     context = RenderContext(colour=False, quiet=args.quiet)
     emit(render_format(args.output_format, document, context), args.output)
     return 0

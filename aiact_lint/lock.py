@@ -489,7 +489,7 @@ def differences(locked: Facts, live: Facts) -> list[Difference]:
         found.append(
             Difference(
                 "routes",
-                f"the legal routes of the {live.risk} determination changed: {'; '.join(parts)}",
+                f"the legal routes of the {live.risk} determination changed ({'; '.join(parts)})",
                 locked.routes(),
                 live.routes(),
                 ("use_case",),

@@ -29,7 +29,9 @@ class SystemResult:
         self.routes: list[str] = []
         self.models: list[dict[str, Any]] = []
         self.obligations: list[dict[str, Any]] = []
-        self.reasons: list[dict[str, str]] = []
+        self.reasons: list[dict[str, Any]] = []
+        self.questions: list[dict[str, Any]] = []  # facts not declared that could change things
+        self.legacy: Optional[dict[str, Any]] = None  # Art. 111(2) status
         self.findings: list[Finding] = findings if findings is not None else []
         # Set by the decision step: the determination lock's status (lock.py) and, with
         # --diff-base, the legal effect of the change on this system (history.py).
@@ -59,7 +61,7 @@ class CheckResult:
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
-        for finding in self.findings:
+        for finding in sort_findings(self.findings):  # the findings as reported, each once
             if finding.waived:
                 counts["waived"] += 1
             else:
@@ -119,6 +121,8 @@ def to_document(result: CheckResult) -> dict[str, Any]:
                 "models": system.models,
                 "obligations": system.obligations,
                 "reasons": system.reasons,
+                "questions": system.questions,
+                "legacy": system.legacy,
                 "findings": [finding_dict(f) for f in sort_findings(system.findings)],
             }
         )

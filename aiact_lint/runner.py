@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
 
 from aiact_lint.catalogue import make_finding
 from aiact_lint.decide import decide
@@ -12,6 +13,9 @@ from aiact_lint.engine import analyse
 from aiact_lint.manifest import find_root, read_manifest, relpath
 from aiact_lint.options import Options
 from aiact_lint.result import CheckResult
+
+if TYPE_CHECKING:
+    from aiact_lint.history import History
 
 
 def run_check(options: Options) -> CheckResult:
@@ -32,12 +36,21 @@ def run_check(options: Options) -> CheckResult:
     for error in discovery.errors:
         result.findings.append(make_finding("AIA003", error.path, (1, 1, 1, 2), error.message))
     manifests = []
+    history = _history(options)
+    derived: dict[str, dict[str, Any]] = {}
     for file in discovery.manifests:
         if base == file.parent or base in file.parents:
             root = base
         else:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
+        if history is not None and manifest.parsed:
+            from aiact_lint.purpose_change import purpose_change
+
+            changed = purpose_change(history, manifest, options)
+            if changed is not None:
+                derived[manifest.path] = {changed.name: changed}
+        options.derived_facts = derived
         system = analyse(manifest, options, code_scans)
         if options.staged and not options.manifest_only and manifest.valid:
             from aiact_lint.repo.evidence import judge_by_index
@@ -48,5 +61,23 @@ def run_check(options: Options) -> CheckResult:
         manifests.append(manifest)
     if code_scans is not None:  # AI use in files no manifest governs, once per run
         result.findings.extend(code_scans.unowned(options.paths, cwd, base, manifests))
+    if history is not None:
+        history.close()
     decide(result, manifests, options)  # config, waivers, baselines, --diff-base
     return result
+
+
+def _history(options: Options) -> Optional[History]:
+    """The --diff-base repository, opened for the derived purpose-change facts (or None).
+
+    Any problem opening it is left to the decision step, which reports it as an input error.
+    """
+    if not options.diff_base:
+        return None
+    from aiact_lint.config import SettingsError
+    from aiact_lint.decide import _open_history
+
+    try:
+        return _open_history(options)
+    except SettingsError:
+        return None

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 
 from tests.conftest import make_repo, run_cli, run_process
 
-LEGAL_RULE = re.compile(r"^AIA[2-7]\d\d$")
+LEGAL_RULE = re.compile(r"^(AIA[2-7]\d\d|AIA10[78])$")  # legal rules, and unusable legal values
 MARKER = re.compile(r"#\s*<-\s*((?:AIA\d{3}[ ,]*)+)")
 
 

@@ -215,27 +215,42 @@ def test_purpose_change_ends_the_legacy_status(tmp_path: Path) -> None:
     repo = based(tmp_path, {"aiact.yaml": LEGACY})
     new = LEGACY.replace("for a recruiter to read", "and rejects the weakest automatically")
     write(repo, "aiact.yaml", new)
-    code, doc = run(repo, "--diff-base", "HEAD")
+    after_cutoff = "2028-01-10"  # Chapter III applies to Annex III systems from 2027-12-02
+    result = run_cli(
+        "check", "--format", "json", "--as-of", after_cutoff, "--diff-base", "HEAD", cwd=repo
+    )
+    doc = result.json()
     legacy = only(doc, "AIA939")
-    assert legacy["severity"] == "error" and code == 1
-    assert "Art. 111(2)" in legacy["article"]
+    assert legacy["severity"] == "error" and result.code == 1
+    assert "Art. 111(2)" in legacy["article"] and "apply to it now" in legacy["message"]
+    # At REF the determination could not tell whether an earlier change had ended the status
+    # (it asks for market.significant_change); the finding says so instead of assuming.
     assert legacy["before"] == {
-        "legacy_status": True,
+        "legacy_status": "unknown",
         "placed_on_market": "2025-06-01",
         "chapter_iii_date": "2027-12-02",
     }
-    assert legacy["after"]["legacy_status"] is False
-    assert "from 2027-12-02" in legacy["message"]  # as of 2026-11-25 Chapter III is still ahead
+    assert "unless an earlier significant change" in legacy["message"]
+    assert legacy["after"] == {"legacy_status": "ended", "chapter_iii_date": "2027-12-02"}
     assert legacy["line"] == line_of(new, "  purpose:")
+    assert doc["systems"][0]["legacy"]["status"] == "ended"  # the determination agrees
+    # Made before the Chapter III date the change ends nothing yet (Art. 111(2): "as from that
+    # date"), and the substantial-modification finding says so.
+    _, doc = run(repo, "--diff-base", "HEAD")
+    assert found(doc, "AIA939") == []
+    modified = only(doc, "AIA938")
+    assert "does not end its legacy status" in modified["message"]
+    assert "Art. 111(2)" in modified["article"]
     # Placed on the market after the Chapter III date: no legacy status to lose.
     late = LEGACY.replace("2025-06-01", "2027-12-10")
     commit(repo, "late", {"aiact.yaml": late})
     write(repo, "aiact.yaml", late.replace("for a recruiter to read", "and rejects the weakest"))
     result = run_cli(
-        "check", "--format", "json", "--as-of", "2028-01-10", "--diff-base", "HEAD", cwd=repo
+        "check", "--format", "json", "--as-of", after_cutoff, "--diff-base", "HEAD", cwd=repo
     )
     doc = result.json()
     assert found(doc, "AIA939") == [] and only(doc, "AIA938")
+    assert "legacy" not in only(doc, "AIA938")["message"]
 
 
 def test_undeclared_market_date_is_a_question_not_a_silent_no(tmp_path: Path) -> None:
@@ -301,14 +316,13 @@ def test_every_other_event_carries_its_before_and_after(tmp_path: Path) -> None:
         assert (finding["before"], finding["after"]) == (before, after), rule
     assert "from [provider] to [deployer, provider]" in only(doc, "AIA923")["message"]
     # Entering the Union market: out of scope before, so the tier is raised too.
-    commit(
-        repo, "outside the Union", {"aiact.yaml": BASE.replace("regions: [EU]", "regions: [US]")}
-    )
-    write(repo, "aiact.yaml", BASE.replace("regions: [EU]", "regions: [US, EU]"))
+    outside = BASE.replace("regions: [EU]", "regions: [US]\n  output_used_in_eu: false")
+    commit(repo, "outside the Union", {"aiact.yaml": outside})
+    write(repo, "aiact.yaml", outside.replace("regions: [US]", "regions: [US, EU]"))
     _, doc = run(repo, "--diff-base", "HEAD")
     market = only(doc, "AIA924")
-    assert market["before"] == {"regions": ["US"], "output_used_in_eu": None}
-    assert market["after"] == {"regions": ["US", "EU"], "output_used_in_eu": None}
+    assert market["before"] == {"regions": ["US"], "output_used_in_eu": False}
+    assert market["after"] == {"regions": ["US", "EU"], "output_used_in_eu": False}
     assert "[US]" in market["message"]
     raised = only(doc, "AIA922")
     assert raised["before"] == {"risk": "out_of_scope", "routes": []}

@@ -15,9 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import git, make_repo, run_cli, run_process
+from tests.conftest import NO_PRACTICES, git, make_repo, run_cli, run_process
 from tests.test_diff import AS_OF, commit, line_of
 
+CHAT_FACTS = NO_PRACTICES.replace(
+    "interacts_with_natural_persons: false", "interacts_with_natural_persons: true"
+)
 LIMITED = """\
 schema_version: 1
 system:
@@ -33,8 +36,8 @@ use_case:
   purpose: Answers customer questions about orders, deliveries and returns.
   affected_persons: [customers]
   annex_iii: []
-  capabilities:
-    interacts_with_natural_persons: true
+  annex_i: []
+  capabilities: {CHAT_FACTS}
 risk:
   classification: limited
 transparency:
@@ -44,6 +47,7 @@ transparency:
 evidence:
   ai_literacy: docs/literacy.md
 """
+LIMITED = LIMITED.replace("{CHAT_FACTS}", CHAT_FACTS)
 HIGH = LIMITED.replace("annex_iii: []", 'annex_iii: ["4(a)"]').replace(
     "classification: limited", "classification: high"
 )
@@ -222,7 +226,7 @@ def test_each_changed_fact_is_its_own_difference(repo: Path) -> None:
     changed = (
         LIMITED.replace("roles: [provider]", "roles: [provider, deployer]")
         .replace("    general_purpose: true\n    training_compute_flop: 9.0e24\n", "")
-        .replace("  regions: [EU]", "  regions: [US]")
+        .replace("  regions: [EU]", "  regions: [US]\n  output_used_in_eu: false")
     )
     (repo / "aiact.yaml").write_text(changed, encoding="utf-8")
     _, doc = check(repo)

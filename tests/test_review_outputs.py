@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import AS_OF, git, make_repo, run_cli, run_process
+from tests.conftest import AS_OF, NO_PRACTICES, git, make_repo, run_cli, run_process
 from tests.test_action import action as action  # the fixture
 from tests.test_action import run_action
 from tests.test_report_html import (
@@ -26,6 +26,9 @@ from tests.test_report_html import (
     console,
 )
 
+CHAT_FACTS = NO_PRACTICES.replace(
+    "interacts_with_natural_persons: false", "interacts_with_natural_persons: true"
+)
 CHAT = """\
 schema_version: 1
 system:
@@ -38,8 +41,8 @@ use_case:
   purpose: Answers customer questions about orders, deliveries and returns.
   affected_persons: [customers, support agents]
   annex_iii: []
-  capabilities:
-    interacts_with_natural_persons: true
+  annex_i: []
+  capabilities: {CHAT_FACTS}
 risk:
   classification: limited
 transparency:
@@ -49,6 +52,7 @@ transparency:
 evidence:
   ai_literacy: docs/literacy.md
 """
+CHAT = CHAT.replace("{CHAT_FACTS}", CHAT_FACTS)
 RANKING = CHAT.replace(
     "Answers customer questions about orders, deliveries and returns.",
     "Answers customer questions and ranks the candidates who apply for support roles.",
@@ -93,7 +97,9 @@ def test_step_summary_opens_with_the_legal_effect(action: dict[str, Any], tmp_pa
     assert cells[0].startswith("Support assistant<br>chat/aiact.yaml")
     assert cells[1].startswith("limited risk (Art. 50(1))")
     assert cells[2].startswith("**high-risk (Annex III 4(a), Art. 50(1))**")
-    assert cells[3].startswith("from 2027-12-02: risk\\_management (Art. 9), data\\_governance")
+    # On the market since 2025 (before Chapter III applies): a legacy system (Art. 111(2)).
+    assert cells[3].startswith("from 2027-12-02 (legacy system: only after a significant change")
+    assert "risk\\_management (Art. 9), data\\_governance (Art. 10)" in cells[3]
     assert "differs from the review by legal&#64;example.com on 2026-11-02" in cells[4]
     assert "aiact-lint lock --reviewer" in cells[4] and " chat" in cells[4]
     # After the review the same summary shows the lock as reviewed in this change.
@@ -132,7 +138,8 @@ def test_report_diff_base_html_and_markdown(tmp_path: Path) -> None:
     effect = page.split('id="legal-effect"', 1)[1].split("</section>", 1)[0]
     assert "Legal effect of this change" in effect
     assert "limited risk (Art. 50(1))" in effect and "high-risk (Annex III 4(a)" in effect
-    assert "from 2027-12-02: risk_management (Art. 9), data_governance (Art. 10)" in effect
+    assert "from 2027-12-02 (legacy system" in effect
+    assert "risk_management (Art. 9), data_governance (Art. 10)" in effect
     assert 'class="lock-differs"' in effect
     assert page.index('id="legal-effect"') < page.index('id="system-1"')
     chat = page.split('id="system-1"', 1)[1].split("</section>", 1)[0]

@@ -12,8 +12,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import AS_OF, git, make_repo, run_cli, run_process
+from tests.conftest import AS_OF, NO_PRACTICES, git, make_repo, run_cli, run_process
 
+CHAT_FACTS = NO_PRACTICES.replace(
+    "interacts_with_natural_persons: false", "interacts_with_natural_persons: true"
+)
 MANIFEST = """\
 schema_version: 1
 system:
@@ -24,8 +27,8 @@ market:
 use_case:
   purpose: Answers customer questions about orders.
   annex_iii: []
-  capabilities:
-    interacts_with_natural_persons: true
+  annex_i: []
+  capabilities: {CHAT_FACTS}
 risk:
   classification: limited
 transparency:
@@ -35,6 +38,7 @@ transparency:
 evidence:
   ai_literacy: docs/literacy.md
 """
+MANIFEST = MANIFEST.replace("{CHAT_FACTS}", CHAT_FACTS)
 LITERACY = (
     "# AI literacy\n\nEvery member of staff who operates the assistant completes the internal "
     "course on its limits, its failure modes and how to escalate.\n"

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 from aiact_lint.classify import Determination
 from aiact_lint.findings import Finding
 from aiact_lint.lawdata import table
-from aiact_lint.manifest import Manifest, dotted, path_fields, resolve_in_repo
+from aiact_lint.manifest import (
+    Manifest,
+    dotted,
+    identifier_problem,
+    is_identifier_key,
+    looks_like_path,
+    path_fields,
+    resolve_in_repo,
+)
 from aiact_lint.obligations import Obligation
 from aiact_lint.repo import documents
 from aiact_lint.repo.files import FileState, inspect, tracked_files
@@ -56,6 +64,10 @@ class EvidenceInspector:
 
     def problem(self, key: str, value: Any) -> Optional[str]:
         """For the obligation evaluator: does the declared evidence for ``key`` count?"""
+        if is_identifier_key(key):
+            return identifier_problem(key, value) if isinstance(value, str) else "not a string"
+        if key.endswith("authorisation") and isinstance(value, str) and not looks_like_path(value):
+            return None  # an authorisation reference given as an identifier, not a document
         values = value if isinstance(value, list) else [value]
         document = not key.startswith("transparency.")
         reasons = [self._usable(v, document) for v in values]
@@ -218,9 +230,17 @@ class EvidenceInspector:
                 ("transparency", measure, "text"),
                 f'transparency.{measure}.text "{text}" appears in none of the files searched: '
                 + ", ".join(files),
+                article=_measure_article(measure),
                 value=True,
                 subject=f"disclosure:{measure}",
             )
+
+
+def _measure_article(measure: str) -> Optional[str]:
+    """The Art. 50 paragraph a transparency measure implements (from law/obligations.yaml)."""
+    key = f"transparency.{measure}"
+    entry = next((o for o in table("obligations")["obligations"] if o.get("evidence") == key), None)
+    return str(entry["article"]) if entry is not None else None
 
 
 def judge_by_index(manifest: Manifest, system: SystemResult) -> None:

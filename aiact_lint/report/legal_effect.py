@@ -90,25 +90,30 @@ def _raised(record: Mapping[str, Any]) -> bool:
     return RANK.get(str(after), 0) > RANK.get(str(before), 0)
 
 
-def _duties(record: Mapping[str, Any]) -> list[str]:
-    """One line per date: the duties that newly apply from it (or already apply, with their
-    status), in the law table's order."""
+STATUS_WORDS = {
+    "legacy": "legacy system: only after a significant change in its design, Art. 111(2)",
+}
+
+
+def _duties(record: Mapping[str, Any], as_of: str) -> list[str]:
+    """One line per date and status: the duties that newly apply (from a coming date, or since
+    one, with their status), in the law table's order."""
     items = [d for d in record.get("obligations_added") or [] if isinstance(d, Mapping)]
     groups: dict[tuple[str, str], list[str]] = {}
     for duty in items:
         name = f"{duty.get('id')} ({duty.get('article')})"
         if duty.get("model"):
             name = f"{duty.get('id')} for model {duty['model']} ({duty.get('article')})"
-        status = str(duty.get("status"))
-        when = str(duty.get("applies_from"))
-        key = (when, "from" if status == "upcoming" else status)
+        key = (str(duty.get("applies_from")), str(duty.get("status")))
         groups.setdefault(key, []).append(name)
     lines = []
-    for (when, kind), names in sorted(groups.items()):
+    for (when, status), names in sorted(groups.items()):
         shown = ", ".join(names[:MAX_DUTIES])
         if len(names) > MAX_DUTIES:
             shown += f" and {len(names) - MAX_DUTIES} more"
-        head = f"from {when}" if kind == "from" else f"since {when} ({kind})"
+        head = f"from {when}" if when > as_of else f"since {when}"
+        if status != "upcoming":
+            head += f" ({STATUS_WORDS.get(status, status)})"
         lines.append(f"{head}: {shown}")
     return lines
 
@@ -156,7 +161,7 @@ def rows(document: Mapping[str, Any]) -> list[Row]:
                 before=determination_lines(record.get("before")),
                 after=determination_lines(record.get("after")),
                 raised=_raised(record),
-                duties=_duties(record),
+                duties=_duties(record, str(document.get("as_of") or "")),
                 lock_state=state,
                 lock=words,
             )

@@ -99,6 +99,11 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                     data__system__intendedpurposechanged = data__system["intended_purpose_changed"]
                     if not isinstance(data__system__intendedpurposechanged, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".system.intended_purpose_changed must be boolean")
+                if "general_purpose" in data__system_keys:
+                    data__system_keys.remove("general_purpose")
+                    data__system__generalpurpose = data__system["general_purpose"]
+                    if not isinstance(data__system__generalpurpose, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".system.general_purpose must be boolean")
                 for data__system_key, data__system_val in data__system.items():
                     if REGEX_PATTERNS['^x-'].search(data__system_key):
                         if data__system_key in data__system_keys:
@@ -149,6 +154,11 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                     data__organisation__providespublicservices = data__organisation["provides_public_services"]
                     if not isinstance(data__organisation__providespublicservices, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".organisation.provides_public_services must be boolean")
+                if "natural_person" in data__organisation_keys:
+                    data__organisation_keys.remove("natural_person")
+                    data__organisation__naturalperson = data__organisation["natural_person"]
+                    if not isinstance(data__organisation__naturalperson, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".organisation.natural_person must be boolean")
                 for data__organisation_key, data__organisation_val in data__organisation.items():
                     if REGEX_PATTERNS['^x-'].search(data__organisation_key):
                         if data__organisation_key in data__organisation_keys:
@@ -188,8 +198,8 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                 if "placed_on_market" in data__market_keys:
                     data__market_keys.remove("placed_on_market")
                     data__market__placedonmarket = data__market["placed_on_market"]
-                    if not isinstance(data__market__placedonmarket, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.placed_on_market must be string")
+                    if not isinstance(data__market__placedonmarket, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.placed_on_market must be string or null")
                     if isinstance(data__market__placedonmarket, str):
                         if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__market__placedonmarket):
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.placed_on_market must match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -207,6 +217,31 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                     data__market__freeopensource = data__market["free_open_source"]
                     if not isinstance(data__market__freeopensource, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.free_open_source must be boolean")
+                if "significant_change" in data__market_keys:
+                    data__market_keys.remove("significant_change")
+                    data__market__significantchange = data__market["significant_change"]
+                    if not isinstance(data__market__significantchange, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.significant_change must be string or null")
+                    if isinstance(data__market__significantchange, str):
+                        if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__market__significantchange):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.significant_change must match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+                        if not REGEX_PATTERNS["date_re_pattern"].match(data__market__significantchange):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.significant_change must be date")
+                if "intended_for_public_authorities" in data__market_keys:
+                    data__market_keys.remove("intended_for_public_authorities")
+                    data__market__intendedforpublicauthorities = data__market["intended_for_public_authorities"]
+                    if not isinstance(data__market__intendedforpublicauthorities, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.intended_for_public_authorities must be boolean")
+                if "real_world_testing" in data__market_keys:
+                    data__market_keys.remove("real_world_testing")
+                    data__market__realworldtesting = data__market["real_world_testing"]
+                    if not isinstance(data__market__realworldtesting, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.real_world_testing must be boolean")
+                if "offered_commercially" in data__market_keys:
+                    data__market_keys.remove("offered_commercially")
+                    data__market__offeredcommercially = data__market["offered_commercially"]
+                    if not isinstance(data__market__offeredcommercially, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.offered_commercially must be boolean")
                 for data__market_key, data__market_val in data__market.items():
                     if REGEX_PATTERNS['^x-'].search(data__market_key):
                         if data__market_key in data__market_keys:
@@ -412,6 +447,11 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].modifications[{data__models_item__modifications_x}].date".format(**locals()) + " must match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
                                                 if not REGEX_PATTERNS["date_re_pattern"].match(data__models_item__modifications_item__date):
                                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].modifications[{data__models_item__modifications_x}].date".format(**locals()) + " must be date")
+                                        if "within_documented_scope" in data__models_item__modifications_item_keys:
+                                            data__models_item__modifications_item_keys.remove("within_documented_scope")
+                                            data__models_item__modifications_item__withindocumentedscope = data__models_item__modifications_item["within_documented_scope"]
+                                            if not isinstance(data__models_item__modifications_item__withindocumentedscope, (bool)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].modifications[{data__models_item__modifications_x}].within_documented_scope".format(**locals()) + " must be boolean")
                                         for data__models_item__modifications_item_key, data__models_item__modifications_item_val in data__models_item__modifications_item.items():
                                             if REGEX_PATTERNS['^x-'].search(data__models_item__modifications_item_key):
                                                 if data__models_item__modifications_item_key in data__models_item__modifications_item_keys:
@@ -438,6 +478,13 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                             data__models_item__systemicriskdesignated = data__models_item["systemic_risk_designated"]
                             if not isinstance(data__models_item__systemicriskdesignated, (bool)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].systemic_risk_designated".format(**locals()) + " must be boolean")
+                        if "developer" in data__models_item_keys:
+                            data__models_item_keys.remove("developer")
+                            data__models_item__developer = data__models_item["developer"]
+                            if not isinstance(data__models_item__developer, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].developer".format(**locals()) + " must be string")
+                            if not (isinstance(data__models_item__developer, str) and data__models_item__developer == 'us' or isinstance(data__models_item__developer, str) and data__models_item__developer == 'third_party'):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].developer".format(**locals()) + " must be one of ['us', 'third_party']")
                         for data__models_item_key, data__models_item_val in data__models_item.items():
                             if REGEX_PATTERNS['^x-'].search(data__models_item_key):
                                 if data__models_item_key in data__models_item_keys:
@@ -746,12 +793,78 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                             data__usecase__capabilities__makesdecisionsaboutpersons = data__usecase__capabilities["makes_decisions_about_persons"]
                             if not isinstance(data__usecase__capabilities__makesdecisionsaboutpersons, (bool)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.makes_decisions_about_persons must be boolean")
+                        if "synthetic_content_standard_editing" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("synthetic_content_standard_editing")
+                            data__usecase__capabilities__syntheticcontentstandardediting = data__usecase__capabilities["synthetic_content_standard_editing"]
+                            if not isinstance(data__usecase__capabilities__syntheticcontentstandardediting, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.synthetic_content_standard_editing must be boolean")
+                        if "synthetic_content_not_substantially_altering" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("synthetic_content_not_substantially_altering")
+                            data__usecase__capabilities__syntheticcontentnotsubstantiallyaltering = data__usecase__capabilities["synthetic_content_not_substantially_altering"]
+                            if not isinstance(data__usecase__capabilities__syntheticcontentnotsubstantiallyaltering, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.synthetic_content_not_substantially_altering must be boolean")
+                        if "deep_fake_artistic_work" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("deep_fake_artistic_work")
+                            data__usecase__capabilities__deepfakeartisticwork = data__usecase__capabilities["deep_fake_artistic_work"]
+                            if not isinstance(data__usecase__capabilities__deepfakeartisticwork, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.deep_fake_artistic_work must be boolean")
+                        if "criminal_offence_use_authorised_by_law" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("criminal_offence_use_authorised_by_law")
+                            data__usecase__capabilities__criminaloffenceuseauthorisedbylaw = data__usecase__capabilities["criminal_offence_use_authorised_by_law"]
+                            if not isinstance(data__usecase__capabilities__criminaloffenceuseauthorisedbylaw, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.criminal_offence_use_authorised_by_law must be boolean")
+                        if "public_crime_reporting" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("public_crime_reporting")
+                            data__usecase__capabilities__publiccrimereporting = data__usecase__capabilities["public_crime_reporting"]
+                            if not isinstance(data__usecase__capabilities__publiccrimereporting, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.public_crime_reporting must be boolean")
+                        if "rbi_urgency_request_hours" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("rbi_urgency_request_hours")
+                            data__usecase__capabilities__rbiurgencyrequesthours = data__usecase__capabilities["rbi_urgency_request_hours"]
+                            if not isinstance(data__usecase__capabilities__rbiurgencyrequesthours, (int, float, Decimal)) or isinstance(data__usecase__capabilities__rbiurgencyrequesthours, bool):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.rbi_urgency_request_hours must be number")
+                            if isinstance(data__usecase__capabilities__rbiurgencyrequesthours, (int, float, Decimal)) and not isinstance(data__usecase__capabilities__rbiurgencyrequesthours, bool):
+                                if data__usecase__capabilities__rbiurgencyrequesthours < 0:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.rbi_urgency_request_hours must be bigger than or equal to 0")
+                        if "rbi_authorisation_rejected" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("rbi_authorisation_rejected")
+                            data__usecase__capabilities__rbiauthorisationrejected = data__usecase__capabilities["rbi_authorisation_rejected"]
+                            if not isinstance(data__usecase__capabilities__rbiauthorisationrejected, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.rbi_authorisation_rejected must be boolean")
+                        if "post_rbi_authorisation" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("post_rbi_authorisation")
+                            data__usecase__capabilities__postrbiauthorisation = data__usecase__capabilities["post_rbi_authorisation"]
+                            if not isinstance(data__usecase__capabilities__postrbiauthorisation, (str, NoneType)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.post_rbi_authorisation must be string or null")
+                        if "post_rbi_request_hours" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("post_rbi_request_hours")
+                            data__usecase__capabilities__postrbirequesthours = data__usecase__capabilities["post_rbi_request_hours"]
+                            if not isinstance(data__usecase__capabilities__postrbirequesthours, (int, float, Decimal)) or isinstance(data__usecase__capabilities__postrbirequesthours, bool):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.post_rbi_request_hours must be number")
+                            if isinstance(data__usecase__capabilities__postrbirequesthours, (int, float, Decimal)) and not isinstance(data__usecase__capabilities__postrbirequesthours, bool):
+                                if data__usecase__capabilities__postrbirequesthours < 0:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.post_rbi_request_hours must be bigger than or equal to 0")
+                        if "post_rbi_initial_suspect_identification" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("post_rbi_initial_suspect_identification")
+                            data__usecase__capabilities__postrbiinitialsuspectidentification = data__usecase__capabilities["post_rbi_initial_suspect_identification"]
+                            if not isinstance(data__usecase__capabilities__postrbiinitialsuspectidentification, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.post_rbi_initial_suspect_identification must be boolean")
+                        if "used_at_workplace" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("used_at_workplace")
+                            data__usecase__capabilities__usedatworkplace = data__usecase__capabilities["used_at_workplace"]
+                            if not isinstance(data__usecase__capabilities__usedatworkplace, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.used_at_workplace must be boolean")
                         for data__usecase__capabilities_key, data__usecase__capabilities_val in data__usecase__capabilities.items():
                             if REGEX_PATTERNS['^x-'].search(data__usecase__capabilities_key):
                                 if data__usecase__capabilities_key in data__usecase__capabilities_keys:
                                     data__usecase__capabilities_keys.remove(data__usecase__capabilities_key)
                         if data__usecase__capabilities_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities must not contain "+str(data__usecase__capabilities_keys)+" properties")
+                if "civilian_use" in data__usecase_keys:
+                    data__usecase_keys.remove("civilian_use")
+                    data__usecase__civilianuse = data__usecase["civilian_use"]
+                    if not isinstance(data__usecase__civilianuse, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.civilian_use must be boolean")
                 for data__usecase_key, data__usecase_val in data__usecase.items():
                     if REGEX_PATTERNS['^x-'].search(data__usecase_key):
                         if data__usecase_key in data__usecase_keys:
@@ -1263,6 +1376,21 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.affected_person_information must be longer than or equal to 1 characters")
                         if data__evidence__affectedpersoninformation_len > 4096:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.affected_person_information must be shorter than or equal to 4096 characters")
+                if "rbi_use_notifications" in data__evidence_keys:
+                    data__evidence_keys.remove("rbi_use_notifications")
+                    data__evidence__rbiusenotifications = data__evidence["rbi_use_notifications"]
+                    if not isinstance(data__evidence__rbiusenotifications, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.rbi_use_notifications must be string or null")
+                if "post_rbi_use_records" in data__evidence_keys:
+                    data__evidence_keys.remove("post_rbi_use_records")
+                    data__evidence__postrbiuserecords = data__evidence["post_rbi_use_records"]
+                    if not isinstance(data__evidence__postrbiuserecords, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.post_rbi_use_records must be string or null")
+                if "post_rbi_annual_reports" in data__evidence_keys:
+                    data__evidence_keys.remove("post_rbi_annual_reports")
+                    data__evidence__postrbiannualreports = data__evidence["post_rbi_annual_reports"]
+                    if not isinstance(data__evidence__postrbiannualreports, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.post_rbi_annual_reports must be string or null")
                 for data__evidence_key, data__evidence_val in data__evidence.items():
                     if REGEX_PATTERNS['^x-'].search(data__evidence_key):
                         if data__evidence_key in data__evidence_keys:
