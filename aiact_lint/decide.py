@@ -145,13 +145,18 @@ def _check_locks(
     checks = []
     for system in result.systems:
         manifest = by_path.get(system.manifest)
-        if manifest is None or not manifest.valid or system.risk is None:
+        if manifest is None or system.risk is None or _unreadable(manifest):
             continue
         live = facts_of(system.in_scope, system.risk, system.routes, system.roles, system.models)
         found = check(manifest, live)
         system.lock = found.as_json()
         checks.append((system, found))
     return checks
+
+
+def _unreadable(manifest: Manifest) -> bool:
+    """Input errors (the facts could not be read): no verdict to hold against a lock."""
+    return any(get(f.rule).input_error for f in manifest.findings)
 
 
 def _accept_reviewed(

@@ -60,9 +60,11 @@ def _manifests(options: Options) -> list[Manifest]:
 
 
 def _invalid(manifests: list[Manifest]) -> list[str]:
+    from aiact_lint.catalogue import get
+
     problems = []
     for manifest in manifests:
-        errors = [f for f in manifest.findings if f.severity == "error" and f.rule < "AIA2"]
+        errors = [f for f in manifest.findings if get(f.rule).input_error]
         if errors:
             first = errors[0]
             problems.append(

@@ -1,7 +1,9 @@
 """Determination + date -> the obligations that apply, each with its status.
 
 Status: ``met`` (evidence declared and, when the repository is checked, present and valid),
-``missing``, ``upcoming`` (applies after ``as_of``), ``exempt`` (with the exempting article),
+``missing``, ``unverified`` (evidence declared, but the repository check could not find it
+implemented, e.g. Art. 50(2) marking absent from the code), ``upcoming`` (applies after
+``as_of``), ``exempt`` (with the exempting article),
 ``legacy`` (Art. 111(2): a high-risk system placed on the market before its Chapter III date, with
 no significant design change since) and ``open`` (applies if a fact the manifest does not state
 holds: ``open_facts`` names them, and the question is asked). The table is law/obligations.yaml;
@@ -24,6 +26,15 @@ from aiact_lint.yamlsafe import iso_date
 EvidenceCheck = Callable[[str, Any], Optional[str]]
 
 
+class Unverified(str):
+    """A check's answer: the evidence is declared but its implementation was not found; the
+    obligation is ``unverified`` (not ``missing``) and the text says what was searched."""
+
+
+class Verified(str):
+    """A check's answer: acceptable, and found at this place (``file:line``)."""
+
+
 class Obligation(Record):
     __slots__ = (
         "applies_from",
@@ -32,6 +43,7 @@ class Obligation(Record):
         "evidence",
         "evidence_key",
         "extent",
+        "found_at",
         "id",
         "model",
         "model_index",
@@ -64,6 +76,7 @@ class Obligation(Record):
         rule: Optional[str] = None,
         problem: Optional[str] = None,
         extent: Optional[str] = None,
+        found_at: Optional[str] = None,
         applies_from_article: Optional[str] = None,
         open_facts: Optional[list[str]] = None,
     ) -> None:
@@ -83,6 +96,7 @@ class Obligation(Record):
         self.rule = rule
         self.problem = problem  # why declared evidence does not count (repository check)
         self.extent = extent  # GPAI modifier duties: "modification" (Recital 109) | "full"
+        self.found_at = found_at  # where the repository check found it implemented
         self.applies_from_article = applies_from_article  # where the date comes from
         self.open_facts: list[str] = open_facts or []  # status open: the facts it hangs on
 
@@ -104,6 +118,10 @@ class Obligation(Record):
             data["verified"] = False
         if self.extent is not None:
             data["extent"] = self.extent
+        if self.found_at is not None:
+            data["found_at"] = self.found_at
+        if self.status == "unverified" and self.problem:
+            data["reason"] = self.problem
         if self.applies_from_article:
             data["applies_from_article"] = self.applies_from_article
         if self.open_facts:
@@ -259,6 +277,7 @@ def _status(
     value = evidence_value(data, key)
     reason = None
     problem = None
+    found_at = None
     legacy, legacy_start, legacy_reason = _legacy_status(entry, det, start)
     if legacy_start is not None:
         start, start_article = legacy_start, "Art. 111(2)"
@@ -282,7 +301,11 @@ def _status(
         status = "missing"
     else:
         problem = check(key, value) if (check is not None and key is not None) else None
+        if isinstance(problem, Verified):
+            found_at, problem = str(problem), None
         status = "missing" if problem else "met"
+        if isinstance(problem, Unverified):
+            status = "unverified"
     note = entry.get("note")
     extent = None
     if model is not None and model.modified and model.we_are_provider:
@@ -321,6 +344,7 @@ def _status(
         rule=entry.get("rule"),
         problem=problem,
         extent=extent,
+        found_at=found_at,
         applies_from_article=start_article,
         open_facts=list(verdict) if isinstance(verdict, list) else None,
     )

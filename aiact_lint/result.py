@@ -7,12 +7,15 @@ Every output format renders the same document (``to_document``), the JSON contra
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from aiact_lint import __version__
 from aiact_lint.catalogue import get
 from aiact_lint.findings import SEVERITY_RANK, Finding, sort_findings
 from aiact_lint.options import Options
+
+if TYPE_CHECKING:
+    from aiact_lint.manifest import Manifest
 
 
 class SystemResult:
@@ -34,9 +37,11 @@ class SystemResult:
         self.legacy: Optional[dict[str, Any]] = None  # Art. 111(2) status
         self.findings: list[Finding] = findings if findings is not None else []
         # Set by the decision step: the determination lock's status (lock.py) and, with
-        # --diff-base, the legal effect of the change on this system (history.py).
+        # --diff-base, the legal effect of the change on this system (changes.py).
         self.lock: Optional[dict[str, Any]] = None
         self.change: Optional[dict[str, Any]] = None
+        # What the manifest declares (aiact_lint/inventory.py): identity, models, documents.
+        self.inventory: dict[str, Any] = {}
 
 
 class CheckResult:
@@ -45,6 +50,7 @@ class CheckResult:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.systems: list[SystemResult] = []
+        self.manifests: list[Manifest] = []  # in the order of ``systems``
         self.findings: list[Finding] = []  # every finding, systems' included
         # Set by the decision step (decide.py): findings a --baseline hid (counted only), and
         # findings --new-only left out of the report that still count for the exit code.
@@ -124,6 +130,7 @@ def to_document(result: CheckResult) -> dict[str, Any]:
                 "questions": system.questions,
                 "legacy": system.legacy,
                 "findings": [finding_dict(f) for f in sort_findings(system.findings)],
+                "inventory": system.inventory,
             }
         )
         if system.lock is not None:

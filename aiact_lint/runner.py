@@ -10,6 +10,7 @@ from aiact_lint.catalogue import make_finding
 from aiact_lint.decide import decide
 from aiact_lint.discover import discover
 from aiact_lint.engine import analyse
+from aiact_lint.inventory import declared
 from aiact_lint.manifest import find_root, read_manifest, relpath
 from aiact_lint.options import Options
 from aiact_lint.result import CheckResult
@@ -52,6 +53,7 @@ def run_check(options: Options) -> CheckResult:
                 derived[manifest.path] = {changed.name: changed}
         options.derived_facts = derived
         system = analyse(manifest, options, code_scans)
+        system.inventory = declared(manifest)  # for the ML-BOM formats and `register`
         if options.staged and not options.manifest_only and manifest.valid:
             from aiact_lint.repo.evidence import judge_by_index
 
@@ -63,6 +65,7 @@ def run_check(options: Options) -> CheckResult:
         result.findings.extend(code_scans.unowned(options.paths, cwd, base, manifests))
     if history is not None:
         history.close()
+    result.manifests = manifests
     decide(result, manifests, options)  # config, waivers, baselines, --diff-base
     return result
 

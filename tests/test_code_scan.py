@@ -227,7 +227,16 @@ def test_undeclared_model_at_the_exact_location(tmp_path: Path) -> None:
     assert (line, column, end) == (4, 36, 53)
     assert code == 1
     finding = next(f for f in document["findings"] if f["rule"] == "AIA850")
-    assert finding["severity"] == "error" and "Annex IV" in finding["article"]
+    # A minimal-risk system: the one provision at issue is what the model is (Art. 3(63)).
+    assert finding["severity"] == "error" and finding["article"] == "Art. 3(63)"
+
+
+def test_undeclared_model_of_a_high_risk_system_cites_annex_iv(tmp_path: Path) -> None:
+    text = manifest([]).replace("  annex_iii: []", '  annex_iii: ["4(a)"]')
+    repo = make_repo(tmp_path / "r", {"aiact.yaml": text, "src/app.py": APP})
+    _, document = check(repo)
+    finding = next(f for f in document["findings"] if f["rule"] == "AIA850")
+    assert finding["article"] == "Art. 11(1), Annex IV point 2(a)"
 
 
 def test_declared_model_is_clean(tmp_path: Path) -> None:

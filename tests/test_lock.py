@@ -377,3 +377,14 @@ def test_a_folder_named_like_the_lock(repo: Path) -> None:
     assert run.code == 2 and "AIA931" in run.out and "directory" in run.out
     locked = run_process("lock", "--reviewer", REVIEWER, ".", cwd=repo)
     assert locked.code == 2 and "not a regular file" in locked.err
+
+
+def test_a_field_error_that_leaves_the_facts_readable_still_has_its_lock_checked(
+    repo: Path,
+) -> None:
+    lock(repo)
+    escaping = HIGH.replace("ai_literacy: docs/literacy.md", "ai_literacy: ../../etc/passwd")
+    (repo / "aiact.yaml").write_text(escaping, encoding="utf-8")
+    code, doc = check(repo)
+    assert "AIA107" in {f["rule"] for f in doc["findings"]} and code == 1
+    assert rules(doc, "AIA929"), "the verdict changed: the path error does not hide it"

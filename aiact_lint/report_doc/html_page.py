@@ -53,6 +53,7 @@ RISK_NOTE = {
 STATUS_SYMBOL = {
     "met": "✔",
     "missing": "✘",
+    "unverified": "!",
     "open": "?",
     "upcoming": "◷",
     "legacy": "◌",
@@ -386,6 +387,7 @@ def _timeline(
         for s, name in (
             ("met", "green dot"),
             ("missing", "red square"),
+            ("unverified", "ochre square"),
             ("open", "amber open square"),
             ("upcoming", "blue ring"),
             ("legacy", "grey dashed ring"),
