@@ -62,7 +62,7 @@ def _git_manifests(folder: Path) -> list[Path]:
         cwd=folder,
         capture_output=True,
         check=False,
-        env=git_env(),
+        env=git_env(folder),
     )
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()

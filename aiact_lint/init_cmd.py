@@ -35,6 +35,7 @@ from aiact_lint.initwizard.suggest import (
     point_title,
     scan_code,
 )
+from aiact_lint.options import today_utc
 
 InitError = InitAborted  # what cmd_init turns into a usage error (exit code 2)
 
@@ -432,7 +433,7 @@ class Dialogue:
         # Points the capabilities imply (emotion recognition is 1(c)...): the engine says which.
         from aiact_lint.classify import determine
 
-        det = determine(a.data(), datetime.date.today(), "commission_one_third")
+        det = determine(a.data(), today_utc(), "commission_one_third")
         facts = {
             "emotion_recognition": "emotion recognition",
             "biometric_categorisation_attributes": "biometric categorisation",
@@ -625,7 +626,7 @@ def run_init(args: argparse.Namespace) -> int:
             f"{existing} already exists; pass --force to replace it (the old one is kept as "
             "a backup)"
         )
-    as_of = _get(args, "as_of") or datetime.date.today()
+    as_of = _get(args, "as_of") or today_utc()
     policy = _get(args, "policy") or "commission_one_third"
     prompter = Prompter(interactive)
     if interactive:

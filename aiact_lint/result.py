@@ -7,6 +7,7 @@ Every output format renders the same document (``to_document``), the JSON contra
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from aiact_lint import __version__
@@ -59,6 +60,8 @@ class CheckResult:
         self.hidden: list[Finding] = []
         # With --diff-base: the base revision and the legal effect per system, removed ones too.
         self.diff: Optional[dict[str, Any]] = None
+        # Files this run read (manifests, the evidence they name): never overwritten by a report.
+        self.inputs: list[Path] = []
 
     @property
     def input_error(self) -> bool:

@@ -11,8 +11,10 @@ from aiact_lint.decide import decide
 from aiact_lint.discover import discover
 from aiact_lint.engine import analyse
 from aiact_lint.inventory import declared
+from aiact_lint.lock import lock_file
 from aiact_lint.manifest import find_root, read_manifest, relpath
 from aiact_lint.options import Options
+from aiact_lint.output_guard import files_named_by
 from aiact_lint.result import CheckResult
 
 if TYPE_CHECKING:
@@ -45,6 +47,8 @@ def run_check(options: Options) -> CheckResult:
         else:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
+        result.inputs += files_named_by(manifest)
+        result.inputs.append(lock_file(manifest.file))  # the reviewed verdict: never overwritten
         if history is not None and manifest.parsed:
             from aiact_lint.purpose_change import purpose_change
 

@@ -42,7 +42,7 @@ def tracked_files(root: str) -> Optional[frozenset[str]]:
             cwd=root,
             capture_output=True,
             check=False,
-            env=git_env(),
+            env=git_env(root),
             timeout=120,
         )
     except (OSError, subprocess.SubprocessError):

@@ -261,6 +261,12 @@ def check_output(fmt: str, text: str) -> Any:
     if fmt == "text":
         check_text(text)
         return None
+    if fmt in ("cyclonedx", "spdx3"):  # ML-BOM formats (issue 16): strict JSON documents
+        data = strict_json(text)
+        assert isinstance(data, dict)
+        if fmt == "cyclonedx":
+            assert data["bomFormat"] == "CycloneDX" and data["specVersion"] == "1.6"
+        return data
     raise AssertionError(fmt)
 
 
