@@ -50,6 +50,12 @@ ENVIRONMENT = {
     "GIT_PAGER": "cat",
     "GIT_ASKPASS": "",
     "SSH_ASKPASS": "",
+    # Pathspecs mean what each call says (``:(glob)``, ``:(literal)``), whatever the caller's
+    # environment holds; --diff-base turns literal pathspecs on for every call it makes.
+    "GIT_LITERAL_PATHSPECS": "0",
+    "GIT_GLOB_PATHSPECS": "0",
+    "GIT_NOGLOB_PATHSPECS": "0",
+    "GIT_ICASE_PATHSPECS": "0",
 }
 DIFF_SAFETY = ("--no-ext-diff", "--no-textconv", "--ignore-submodules=all", "--no-color")
 # Kept for callers of the first release: the settings without the per-repository filters.

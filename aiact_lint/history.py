@@ -149,6 +149,41 @@ def _failure(error: Exception) -> HistoryError:
     return HistoryError(f"--diff-base: {what}" + (f": {detail}" if detail else ""))
 
 
+def _read_regular(root: Path, rel: str, limit: int) -> Optional[bytes]:
+    """The bytes of a regular file inside ``root`` (no link out, no FIFO, at most ``limit``)."""
+    import stat
+
+    full = os.path.join(root, *rel.split("/"))
+    real, top = os.path.realpath(full), os.path.realpath(root)
+    if not real.startswith(top.rstrip(os.sep) + os.sep):
+        return None
+    try:
+        info = os.lstat(full)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        fd = os.open(
+            full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    return data if len(data) <= limit else None
+
+
 def _work_tree(start: Path) -> Optional[Path]:
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
@@ -196,7 +231,7 @@ class History:
                 f"--diff-base: {top} cannot be opened as a git repository: {error}"
             ) from None
         # Paths are data: a folder named ":(exclude)x" or "*" is that folder, never a pattern.
-        self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1", **git_settings(str(top)))
+        self.repo.git.update_environment(**{**git_settings(str(top)), "GIT_LITERAL_PATHSPECS": "1"})
         if self.repo.bare or self.repo.working_tree_dir is None:
             raise HistoryError("--diff-base needs a work tree, not a bare repository")
         self.root = Path(self.repo.working_tree_dir).resolve()
@@ -309,12 +344,8 @@ class History:
         old = parts[2].decode("ascii", "replace")
         if set(parts[3]) != {ord("0")}:
             return False  # git already knows the new content differs
-        try:
-            with open(self.root / path, "rb") as handle:
-                data = handle.read(64 * 1024 * 1024 + 1)
-        except OSError:
-            return False
-        if len(data) > 64 * 1024 * 1024:
+        data = _read_regular(self.root, path, 64 * 1024 * 1024)
+        if data is None:
             return False
         digest = hashlib.sha256 if len(old) == 64 else hashlib.sha1
         header = b"blob %d\0" % len(data)

@@ -22,7 +22,8 @@ def undeclared_annex_iii(ctx: RuleContext) -> Iterator[Finding]:
     """AIA301/AIA306: an Annex III use implied by the capabilities or described by the text
     (the frame matcher, :mod:`aiact_lint.detect`) that use_case.annex_iii does not list."""
     det = ctx.det
-    declared = [p for p in (ctx.manifest.get("use_case", "annex_iii") or []) if isinstance(p, str)]
+    listed = ctx.manifest.get("use_case", "annex_iii")  # a value of the wrong type lists nothing
+    declared = [p for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
     annex_key = ("use_case", "annex_iii")
     fix_both = (
         'Declare annex_iii: ["{point}"] and set risk.classification: high, or declare it and '

@@ -307,3 +307,31 @@ def test_linked_worktrees_and_submodules_still_work(tmp_path: Path) -> None:
     sub = run_proc(*ARGS, "--diff-base", "HEAD", cwd=root / "sub")
     check_run(sub, "json")
     assert sub.code in (0, 1), sub.err
+
+
+def test_diff_base_reads_no_fifo_and_nothing_through_a_link(tmp_path: Path) -> None:
+    """A tracked folder replaced by a link to one outside the repository (with the same file
+    names), then a tracked file replaced by a FIFO (opening it would hang): --diff-base reads
+    neither; git itself refuses the FIFO, which is a clean input error."""
+    from ._support import Recorder, inside, run_inproc
+
+    root = _repo(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.md").write_text("# CANARY-outside\n", encoding="utf-8")
+    for name in os.listdir(root / "docs"):
+        (root / "docs" / name).unlink()
+    (root / "docs").rmdir()
+    os.symlink(outside, root / "docs")
+    _stat_dirty(root)
+    with Recorder() as recorder:
+        run = run_inproc(*ARGS, "--diff-base", "HEAD~1", "--new-only", cwd=root)
+    check_run(run, "json")
+    read = [p for p in recorder.paths("read", root) if inside(p, outside)]
+    assert not read, read
+    assert "CANARY" not in run.out
+    (root / "app.py").unlink()
+    os.mkfifo(root / "app.py")
+    fifo = run_proc(*ARGS, "--diff-base", "HEAD~1", "--new-only", cwd=root, timeout=60)
+    check_run(fifo)
+    assert fifo.code in (0, 1) or "aiact-lint: error: --diff-base" in fifo.err, fifo.err
