@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check the manifests only, not the repository (fast; for pre-commit)",
     )
+    check.add_argument(
+        "--staged",
+        action="store_true",
+        help="judge evidence by the git index, i.e. what the commit will contain: a file that "
+        "is not staged counts as missing (the pre-commit hooks pass this)",
+    )
     colour = check.add_mutually_exclusive_group()
     colour.add_argument(
         "--color",
@@ -297,6 +303,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.set_defaults(func=cmd_init)
 
+    lock = commands.add_parser(
+        "lock",
+        help="record the reviewed determination of each system in aiact.lock",
+        description="Write aiact.lock beside each manifest: the system's scope, risk tier, "
+        "routes, roles and the GPAI status of its models, with who reviewed it and when. "
+        "`check` then fails while the live determination differs from the lock. Without "
+        "PATH only missing or out-of-date locks are written; naming a system records a new "
+        "review of it. Give aiact.lock files to the compliance team in CODEOWNERS.",
+    )
+    lock.add_argument("paths", nargs="*", metavar="PATH", help="manifests or folders")
+    lock.add_argument(
+        "--reviewer", required=True, metavar="NAME", help="who reviewed the determination"
+    )
+    lock.add_argument(
+        "--reviewed-on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="date of the review (default: today)",
+    )
+    lock.add_argument("--note", metavar="TEXT", help="a note kept with the review")
+    lock.add_argument(
+        "--as-of", type=_date, metavar="YYYY-MM-DD", help="apply the law as at this date"
+    )
+    lock.add_argument("--modification-policy", choices=POLICIES, dest="policy")
+    lock.add_argument("--config", metavar="PATH", help="settings file, as for check")
+    lock.add_argument(
+        "--dry-run", action="store_true", help="print the locks instead of writing them"
+    )
+    lock.set_defaults(func=cmd_lock)
+
     report = commands.add_parser(
         "report",
         help="write an obligations report (HTML or Markdown) with a timeline",
@@ -315,6 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
     report.add_argument("--modification-policy", choices=POLICIES, dest="policy")
     report.add_argument("--config", metavar="PATH", help="settings file, as for check")
+    report.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="add the legal effect of the change since REF (as `check --diff-base`)",
+    )
     report.set_defaults(func=cmd_report)
 
     register = commands.add_parser(
@@ -428,6 +469,7 @@ def options_from(args: argparse.Namespace) -> Options:
     options.output = args.output
     options.quiet = args.quiet
     options.manifest_only = args.manifest_only
+    options.staged = args.staged
     options.color = args.color
     options.config = args.config
     options.select = args.select
@@ -715,6 +757,26 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
 
+def cmd_lock(args: argparse.Namespace) -> int:
+    """Determine each system like ``check`` and record the reviewed verdict in its lock."""
+    from aiact_lint.config import SettingsError, configure
+    from aiact_lint.lock_cmd import run_lock
+
+    options = Options(paths=list(args.paths))
+    if args.as_of is not None:
+        options.as_of = args.as_of
+    if args.policy is not None:
+        options.policy = args.policy
+    options.config = args.config
+    cli = {"as_of": args.as_of, "policy": args.policy}
+    options.cli_set = {name for name, value in cli.items() if value is not None}
+    try:
+        configure(options)
+        return run_lock(options, args.reviewer, args.reviewed_on, args.note, args.dry_run)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Check like ``check`` (paths, --as-of, --modification-policy, config), render a report."""
     from aiact_lint.config import SettingsError, configure
@@ -727,6 +789,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.policy is not None:
         options.policy = args.policy
     options.config = args.config
+    options.diff_base = args.diff_base
     cli = {"as_of": args.as_of, "policy": args.policy}
     options.cli_set = {name for name, value in cli.items() if value is not None}
     try:

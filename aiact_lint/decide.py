@@ -2,12 +2,16 @@
 
 Runs once, after all findings are collected (flake8's shape: selection is its own step):
 
-1. ``--diff-base``: add the legal effect of each manifest change and stale evidence (history.py);
+1. ``--diff-base``: add the legal effect of each manifest change (changes.py) and stale evidence
+   (history.py); then every system's determination held against its aiact.lock (lock.py);
 2. ``exclude``: drop manifests and files the configuration excludes;
 3. ``select`` / ``ignore`` and ``severity`` overrides;
 4. waivers from each manifest's ``waivers:`` block (expired, expiring, stale, refused);
-5. baselines: ``--write-baseline`` records, ``--baseline`` hides what it recorded;
-6. ``--new-only``: only findings on lines changed since ``--diff-base``.
+5. ``--diff-base``: a lock rewritten in this change that matches the live determination
+   accepts the system's legal-effect findings (waived, naming the reviewer);
+6. baselines: ``--write-baseline`` records, ``--baseline`` hides what it recorded;
+7. ``--new-only``: only findings on lines changed since ``--diff-base`` (and the legal effect of
+   the change, and differences from the lock, wherever they point).
 
 Prohibited practices (Art. 5) and input errors are never ignored, softened, waived, or hidden
 by a baseline or ``--new-only``.
@@ -24,7 +28,7 @@ import re
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Sequence
 
 from aiact_lint import __version__
 from aiact_lint.catalogue import get, rules
@@ -37,10 +41,17 @@ from aiact_lint.safetext import json_dumps
 from aiact_lint.yamlsafe import iso_date
 
 if TYPE_CHECKING:
+    from aiact_lint.changes import Review
     from aiact_lint.history import History
+    from aiact_lint.lock import LockCheck
 
 EXPIRY_NOTICE_DAYS = 30
 WAIVER_RULES = ("AIA900", "AIA901", "AIA902", "AIA903", "AIA904")
+# The findings that state the legal effect of a change (--diff-base), for the summary.
+LEGAL_EFFECT_RULES = frozenset(
+    {"AIA920", "AIA921", "AIA922", "AIA923", "AIA924", "AIA925", "AIA926", "AIA927"}
+    | {f"AIA{n}" for n in range(932, 940)}
+)
 BASELINE_VERSION = 1
 
 
@@ -84,18 +95,27 @@ def decide(result: CheckResult, manifests: Sequence[Manifest], options: Options)
     if options.diff_base:
         history = _open_history(options)
     try:
+        review: Optional[Review] = None
         if history is not None:
+            from aiact_lint.changes import Review
+
+            review = Review(history, options, Path(os.getcwd()), _base())
+            review.run(result, manifests)
+            entries += [Entry(f, s) for f, s in review.findings]
             for system in result.systems:
                 manifest = by_path.get(system.manifest)
                 if manifest is not None and manifest.valid:
-                    found = history.compare(manifest, options) + history.stale_evidence(manifest)
-                    entries += [Entry(f, system) for f in found]
+                    entries += [Entry(f, system) for f in history.stale_evidence(manifest)]
+        locks = _check_locks(result, by_path)
+        entries += [Entry(f, s) for s, check in locks for f in check.findings]
         entries = _exclude(entries, result, options)
         entries = _select(entries, options)
         for system in result.systems:
             manifest = by_path.get(system.manifest)
             if manifest is not None and manifest.valid:
                 entries = apply_waivers(entries, system, manifest, options)
+        if history is not None:
+            entries = _accept_reviewed(entries, locks, by_path, history)
         if options.write_baseline:
             _refuse_to_overwrite(options.write_baseline, manifests, options)
             write_baseline(options.write_baseline, [e.finding for e in entries])
@@ -112,6 +132,100 @@ def decide(result: CheckResult, manifests: Sequence[Manifest], options: Options)
     for system in result.systems:
         system.findings = [e.finding for e in entries if e.system is system]
     result.findings = [e.finding for e in entries]
+    if review is not None and history is not None:
+        result.diff = _legal_effect(review, result, history, options)
+
+
+# --- the determination lock --------------------------------------------------------------------
+
+
+def _check_locks(
+    result: CheckResult, by_path: dict[str, Manifest]
+) -> list[tuple[SystemResult, LockCheck]]:
+    """Each valid system's live determination against its aiact.lock (read only)."""
+    from aiact_lint.lock import check, facts_of
+
+    checks = []
+    for system in result.systems:
+        manifest = by_path.get(system.manifest)
+        if manifest is None or system.risk is None or _unreadable(manifest):
+            continue
+        live = facts_of(system.in_scope, system.risk, system.routes, system.roles, system.models)
+        found = check(manifest, live)
+        system.lock = found.as_json()
+        checks.append((system, found))
+    return checks
+
+
+def _unreadable(manifest: Manifest) -> bool:
+    """Input errors (the facts could not be read): no verdict to hold against a lock."""
+    return any(get(f.rule).input_error for f in manifest.findings)
+
+
+def _accept_reviewed(
+    entries: list[Entry],
+    locks: list[tuple[SystemResult, LockCheck]],
+    by_path: dict[str, Manifest],
+    history: History,
+) -> list[Entry]:
+    """A lock that matches the live determination and was (re)written in this change is the
+    recorded review of the change's legal effect: it accepts the system's legal-effect findings
+    (never a prohibited practice) as waived, naming the reviewer."""
+    from aiact_lint.changes import ACCEPTED_BY_LOCK, accept_reviewed
+    from aiact_lint.lock import lock_file
+
+    reviewed: dict[int, tuple[str, str, str]] = {}
+    for system, check in locks:
+        manifest = by_path.get(system.manifest)
+        if check.status != "matches" or check.lock is None or manifest is None:
+            continue
+        rel = history.relative(lock_file(manifest.file))
+        if rel is None or history.read(history.base, rel) == check.text:
+            continue
+        review = check.lock.review
+        reviewed[id(system)] = (review.reviewed_by, review.reviewed_on.isoformat(), check.path)
+        if system.lock is not None:
+            system.lock["reviewed_in_this_change"] = True
+    if not reviewed:
+        return entries
+    accepted = []
+    for entry in entries:
+        finding = entry.finding
+        by = reviewed.get(id(entry.system))
+        if (
+            by is not None
+            and finding.rule in ACCEPTED_BY_LOCK
+            and not finding.waived
+            and not is_protected(finding)
+        ):
+            entry = Entry(accept_reviewed(finding, *by), entry.system)
+        accepted.append(entry)
+    return accepted
+
+
+def _legal_effect(
+    review: Review, result: CheckResult, history: History, options: Options
+) -> dict[str, Any]:
+    """Per system: the determination before and after, new duties, the lock (document "diff")."""
+    kept = {s.manifest: s for s in result.systems}
+    systems = []
+    for record in review.records:
+        system = kept.get(record["manifest"])
+        if system is None and (
+            record["status"] != "removed" or excluded(record["manifest"], options)
+        ):
+            continue
+        if system is not None:
+            record["lock"] = system.lock
+            record["findings"] = sorted(
+                {f.rule for f in system.findings if f.rule in LEGAL_EFFECT_RULES}
+            )
+        else:
+            record["lock"] = None
+            record["findings"] = ["AIA936"]
+        systems.append(record)
+    systems.sort(key=lambda r: r["manifest"])
+    return {"base": history.label, "systems": systems}
 
 
 def _open_history(options: Options) -> History:
@@ -495,7 +609,10 @@ def _new_only(entries: list[Entry], history: History) -> tuple[list[Entry], list
         path = posixpath.join(prefix, finding.path) if prefix not in ("", ".") else finding.path
         lines = set(range(finding.line, max(finding.line, finding.end_line) + 1))
         fresh = path in untracked or bool(lines & changed.get(path, set()))
-        if fresh or is_protected(finding):
+        # The legal effect of the change is new by definition, wherever it points (a tier
+        # raised by another line, a removed manifest); so is a verdict that differs from its lock.
+        about_the_change = finding.rule in LEGAL_EFFECT_RULES or finding.rule == "AIA929"
+        if fresh or about_the_change or is_protected(finding):
             new.append(entry)
         else:
             old.append(entry)

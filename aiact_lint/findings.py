@@ -34,6 +34,9 @@ class Finding(NamedTuple):
     # A short, location-independent identity (e.g. the manifest key or the model id) that lets
     # baselines and SARIF fingerprints survive line shifts.
     subject: str = ""
+    # A change between --diff-base and now: JSON of {"before": ..., "after": ...} (a string, so
+    # that the record stays hashable); "" for findings that are not about a change.
+    change: str = ""
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
@@ -54,6 +57,7 @@ class Finding(NamedTuple):
             self.waived,
             self.waiver_reason or "",
             self.subject,
+            self.change,
         )
 
     def with_(self, **changes: object) -> Finding:

@@ -1,9 +1,8 @@
-"""Pull-request checks (``--diff-base REF``): what a change to a manifest means in law.
+"""Pull-request checks (``--diff-base REF``): the git side of comparing with a base revision.
 
-Each manifest is read at REF and compared with the working tree; both versions are classified
-with the same pure ``classify.determine`` and the differences that carry legal weight become
-findings (AIA920-AIA928) located at the changed node of the current manifest. This module also
-answers which lines changed since REF (``--new-only``) and when evidence went stale.
+This module reads REF (the manifests it holds and their text, for changes.py, which decides what
+the differences mean in law), answers which lines changed since REF (``--new-only``) and when
+evidence went stale (AIA928).
 
 GitPython is imported here only, and this module only on the ``--diff-base`` path: a plain
 check never pays for it.
@@ -15,19 +14,15 @@ import functools
 import hashlib
 import json
 import os
+import posixpath
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Optional, TypeVar
 
-from aiact_lint.catalogue import get
-from aiact_lint.classify import RISK_ORDER, Determination, determine, union_codes
 from aiact_lint.config import SettingsError
 from aiact_lint.findings import Finding
-from aiact_lint.lawdata import table
 from aiact_lint.manifest import Manifest, resolve_in_repo
-from aiact_lint.options import Options
 from aiact_lint.yamlsafe import PathKey, YamlProblem, load
 
 MAX_WALK = 200  # commits of a manifest's history searched for the last change of models/purpose
@@ -39,21 +34,8 @@ class HistoryError(SettingsError):
     """``--diff-base`` cannot work here (exit code 2): no git, no repository, no such REF."""
 
 
-@dataclass
-class Version:
-    """One manifest version: its data and its determination (None when unreadable)."""
-
-    data: dict[str, Any]
-    det: Determination
-
-
 def _short(sha: str) -> str:
     return sha[:7]
-
-
-def _clip(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _C_ESCAPES = {
@@ -123,41 +105,11 @@ def _names(raw: bytes) -> set[str]:
     return {os.fsdecode(name) for name in raw.split(b"\0") if name}
 
 
-def _valid(data: Any) -> bool:
-    from aiact_lint.schema import _validator
-
-    fast_validate: Any = _validator.validate
-    try:
-        fast_validate(data)
-    except _validator.JsonSchemaValueException:
-        return False
-    return True
-
-
-def _version(text: Optional[str], options: Options) -> Optional[Version]:
-    if text is None:
-        return None
-    try:
-        data = load(text).data
-    except YamlProblem:
-        return None
-    if not isinstance(data, dict) or not _valid(data):
-        return None
-    return Version(data, determine(data, options.as_of, options.policy))
-
-
 def _get(data: dict[str, Any], *path: str) -> Any:
     node: Any = data
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
     return node
-
-
-def _in_union(data: dict[str, Any]) -> bool:
-    regions = _get(data, "market", "regions") or []
-    codes = union_codes()
-    listed = any(isinstance(r, str) and r in codes for r in regions)
-    return listed or _get(data, "market", "output_used_in_eu") is True
 
 
 def _models_and_purpose(data: dict[str, Any]) -> str:
@@ -414,18 +366,15 @@ class History:
         patch = self._bytes("diff_index", "-p", "--unified=0", "-M", *DIFF_SAFETY, self.base, "--")
         return parse_diff(patch), self.untracked()
 
-    # -- comparison ----------------------------------------------------------------------------
+    # -- manifests at REF ------------------------------------------------------------------
 
     @_git_errors
-    def compare(self, manifest: Manifest, options: Options) -> list[Finding]:
-        path = self.relative(manifest.file)
-        if path is None:
-            return []
-        old = _version(self.read(self.base, path), options)
-        if old is None:  # new at REF, or unreadable there: nothing to compare with
-            return []
-        new = Version(manifest.data, determine(manifest.data, options.as_of, options.policy))
-        return Comparison(self, manifest, old, new).findings()
+    def manifests_at_base(self) -> list[str]:
+        """Root-relative paths of every aiact.yaml / aiact.yml in the base revision's tree."""
+        from aiact_lint.discover import MANIFEST_NAMES
+
+        listed = self._bytes("ls_tree", "-r", "-z", "--name-only", "--full-tree", self.base)
+        return sorted(p for p in _names(listed) if posixpath.basename(p) in MANIFEST_NAMES)
 
     # -- evidence freshness --------------------------------------------------------------------
 
@@ -518,305 +467,6 @@ def _evidence(manifest: Manifest) -> Iterable[tuple[PathKey, str]]:
     assessment = manifest.get("use_case", "derogation", "assessment")
     if isinstance(assessment, str) and assessment:
         yield ("use_case", "derogation", "assessment"), assessment
-
-
-class Comparison:
-    """The legal differences between one manifest at REF (old) and in the work tree (new)."""
-
-    def __init__(self, history: History, manifest: Manifest, old: Version, new: Version):
-        self.history = history
-        self.manifest = manifest
-        self.old = old
-        self.new = new
-        self.since = f"since {history.label}"
-
-    def findings(self) -> list[Finding]:
-        found: list[Finding] = []
-        for check in (
-            self.purpose,
-            self.annex_iii,
-            self.risk,
-            self.roles,
-            self.union_market,
-            self.models,
-            self.compute,
-            self.derogation,
-        ):
-            found.extend(check())
-        return found
-
-    def _at(self, *paths: PathKey) -> PathKey:
-        doc = self.manifest.doc
-        for path in paths:
-            if path in doc.keys or path in doc.values:
-                return path
-        return paths[-1]
-
-    def _finding(
-        self, code: str, at: PathKey, message: str, subject: str, articles: Sequence[str] = ()
-    ) -> Finding:
-        article = ", ".join(dict.fromkeys(articles)) if articles else get(code).article
-        return self.manifest.finding(code, at, message, article=article, subject=subject)
-
-    @property
-    def provider(self) -> bool:
-        return "provider" in self.new.det.roles
-
-    @property
-    def declared_provider(self) -> bool:
-        return "provider" in self.new.det.declared_roles
-
-    def purpose(self) -> list[Finding]:
-        before = _get(self.old.data, "use_case", "purpose")
-        after = _get(self.new.data, "use_case", "purpose")
-        if not isinstance(before, str) or not isinstance(after, str):
-            return []
-        if " ".join(before.split()) == " ".join(after.split()):
-            return []
-        head = f'use_case.purpose changed {self.since}: "{_clip(before)}" -> "{_clip(after)}"'
-        if self.new.det.high_risk and self.declared_provider:
-            tail = (
-                "; a change of intended purpose is a substantial modification (Art. 3(23)) and "
-                "the high-risk system needs a new conformity assessment (Art. 43(4))"
-            )
-            articles = ["Art. 3(12)", "Art. 3(23)", "Art. 43(4)"]
-        elif self.new.det.high_risk:
-            tail = (
-                "; changing the intended purpose so that the system is high-risk makes you its "
-                "provider (Art. 25(1)(c)), with the provider obligations and a conformity "
-                "assessment (Art. 43)"
-            )
-            articles = ["Art. 3(12)", "Art. 25(1)(c)", "Art. 43"]
-        else:
-            tail = (
-                "; re-check the classification for the new purpose (Art. 6): if it makes the "
-                "system high-risk, whoever changed it becomes the provider (Art. 25(1)(c)), "
-                "and a high-risk system needs a new conformity assessment (Art. 43(4))"
-            )
-            articles = ["Art. 3(12)", "Art. 25(1)(c)", "Art. 43(4)"]
-        at = self._at(("use_case", "purpose"))
-        return [self._finding("AIA920", at, head + tail, "diff:purpose", articles)]
-
-    def annex_iii(self) -> list[Finding]:
-        titles = {p["point"]: p["title"] for p in table("annex_iii")["points"]}
-        added = [p for p in self.new.det.annex_iii if p not in self.old.det.annex_iii]
-        declared = _get(self.new.data, "use_case", "annex_iii") or []
-        found = []
-        for point in added:
-            if point in declared:
-                at: PathKey = ("use_case", "annex_iii", declared.index(point))
-            else:
-                fact = self.new.det.implied_annex_iii.get(point, "")
-                at = self._at(("use_case", "capabilities", fact), ("use_case", "annex_iii"))
-            title = titles.get(point, "")
-            head = f"Annex III {point}" + (f" ({title})" if title else "")
-            if not self.new.det.high_risk:
-                effect = (
-                    "; the Art. 6(3) derogation must be documented before placing on the "
-                    "market (Art. 6(4))"
-                )
-                articles = ["Art. 6(2)", "Art. 6(4)"]
-            elif self.old.det.high_risk and self.declared_provider:
-                effect = (
-                    ": a substantial modification of a high-risk system, which needs a new "
-                    "conformity assessment (Art. 43(4))"
-                )
-                articles = ["Art. 6(2)", "Art. 3(23)", "Art. 43(4)"]
-            elif self.declared_provider:
-                effect = (
-                    ": the system becomes high-risk (Art. 6(2)) and needs a conformity "
-                    "assessment before it is placed on the market (Art. 43)"
-                )
-                articles = ["Art. 6(2)", "Art. 43"]
-            else:
-                effect = (
-                    ": the system becomes high-risk (Art. 6(2)) and whoever changed its purpose "
-                    "this way becomes its provider (Art. 25(1)(c))"
-                )
-                articles = ["Art. 6(2)", "Art. 25(1)(c)"]
-            found.append(
-                self._finding(
-                    "AIA921",
-                    at,
-                    f"{head} applies now but did not {self.since}{effect}",
-                    f"diff:annex_iii:{point}",
-                    articles,
-                )
-            )
-        return found
-
-    def risk(self) -> list[Finding]:
-        before, after = self.old.det.risk, self.new.det.risk
-        if before not in RISK_ORDER or after not in RISK_ORDER:
-            return []  # out of scope at either end: eu_market covers the change of scope
-        if RISK_ORDER[after] <= RISK_ORDER[before]:
-            return []
-        effects = {
-            "prohibited": (
-                "it may not be placed on the market, put into service or used",
-                "Art. 5(1)",
-            ),
-            "high": (
-                "the high-risk requirements (Arts. 8-17) apply and a conformity assessment is "
-                "needed, a new one after a substantial modification (Art. 43(4))",
-                "Art. 43(4)",
-            ),
-            "limited": ("the transparency obligations of Art. 50 apply", "Art. 50"),
-        }
-        effect, article = effects.get(after, ("", ""))
-        routes = ", ".join(self.new.det.routes) or "no route"
-        at = self._at(("risk", "classification"), ("use_case",))
-        message = f"risk raised from {before} to {after} {self.since} ({routes}): {effect}"
-        return [self._finding("AIA922", at, message, f"diff:risk:{after}", ["Art. 6", article])]
-
-    def roles(self) -> list[Finding]:
-        before, after = sorted(self.old.det.roles), sorted(self.new.det.roles)
-        if before == after:
-            return []
-        gained = [r for r in after if r not in before]
-        lost = [r for r in before if r not in after]
-        articles = ["Art. 3(3)", "Art. 3(4)"]
-        parts = []
-        if gained:
-            parts.append(f"now {', '.join(gained)}")
-        if lost:
-            parts.append(f"no longer {', '.join(lost)}")
-        message = f"roles changed {self.since}: {'; '.join(parts)}"
-        shifts = [s for s in self.new.det.role_shifts if "provider" in gained]
-        for shift in shifts:
-            message += f"; provider because this organisation {shift.text} ({shift.article})"
-            articles.append(shift.article)
-        if "provider" in gained:
-            if self.new.det.high_risk:
-                message += (
-                    "; the provider of a high-risk system owes the Art. 16 obligations, "
-                    "including a conformity assessment (Art. 43)"
-                )
-                articles += ["Art. 16", "Art. 43"]
-            else:
-                message += "; the provider obligations of its risk tier now apply"
-        at = self._at(("roles",))
-        return [self._finding("AIA923", at, message, "diff:roles", articles)]
-
-    def union_market(self) -> list[Finding]:
-        if _in_union(self.old.data) or not _in_union(self.new.data):
-            return []
-        regions = _get(self.new.data, "market", "regions") or []
-        codes = union_codes()
-        union = [r for r in regions if isinstance(r, str) and r in codes]
-        if union:
-            index = regions.index(union[0])
-            at = self._at(("market", "regions", index), ("market", "regions"))
-            what = f"market.regions now includes {', '.join(union)}"
-        else:
-            at = self._at(("market", "output_used_in_eu"), ("market",))
-            what = "market.output_used_in_eu is now true"
-        message = (
-            f"{what} ({self.since}: outside the Union): the Regulation applies to the system "
-            f"(Art. 2(1)); its determined risk is {self.new.det.risk}"
-        )
-        return [self._finding("AIA924", at, message, "diff:eu_market", ["Art. 2(1)"])]
-
-    def models(self) -> list[Finding]:
-        old_ids = [m.id for m in self.old.det.models]
-        new_ids = [m.id for m in self.new.det.models]
-        removed = [i for i in old_ids if i not in new_ids]
-        found = []
-        high = self.new.det.high_risk
-        for model in self.new.det.models:
-            if model.id in old_ids:
-                continue
-            replaced = removed.pop(0) if removed else None
-            change = f"replaces {replaced}" if replaced else "was added"
-            message = f"model {model.id} {change} {self.since}"
-            if high:
-                message += (
-                    ": for a high-risk system this can be a substantial modification "
-                    "(Art. 3(23)) that needs a new conformity assessment (Art. 43(4))"
-                )
-                articles = ["Art. 3(23)", "Art. 43(4)"]
-            else:
-                message += (
-                    ": re-run the evaluations and update the documentation; if the system "
-                    "becomes high-risk, a model swap can be a substantial modification "
-                    "(Art. 3(23), Art. 43(4))"
-                )
-                articles = ["Art. 3(23)"]
-            if model.status in ("gpai", "gpai_systemic_risk") and self.provider:
-                message += (
-                    "; the model provider's information (Art. 53(1)(b)) and the supply terms "
-                    "(Art. 25(4)) must cover the new model"
-                )
-                articles += ["Art. 53(1)(b)", "Art. 25(4)"]
-            at = self._at(("models", model.index, "id"), ("models", model.index))
-            subject = f"diff:model:{model.id}"
-            found.append(self._finding("AIA925", at, message, subject, articles))
-        return found
-
-    def compute(self) -> list[Finding]:
-        limits = table("gpai")["thresholds"]
-        thresholds = (
-            (
-                float(limits["systemic_risk_flop"]),
-                "10^25 FLOP: presumed to have systemic risk (Art. 51(2)); the provider must "
-                "notify the Commission within two weeks (Art. 52(1)) and owes the Art. 55 duties",
-                ["Art. 51(2)", "Art. 52(1)", "Art. 55"],
-            ),
-            (
-                float(limits["gpai_indicative_flop"]),
-                "10^23 FLOP: indicatively a general-purpose AI model (Art. 3(63), Commission "
-                "guidelines of July 2025) whose provider owes the Art. 53 duties",
-                ["Art. 3(63)", "Art. 53"],
-            ),
-        )
-        old_by_id = {m.id: m for m in self.old.det.models}
-        found = []
-        for model in self.new.det.models:
-            previous = old_by_id.get(model.id)
-            if previous is None:
-                continue
-            before, after = previous.cumulative_compute, model.cumulative_compute
-            if before is None or after is None:
-                continue
-            for limit, effect, articles in thresholds:
-                if before <= limit < after:
-                    at = self._at(
-                        ("models", model.index, "modifications"),
-                        ("models", model.index, "training_compute_flop"),
-                        ("models", model.index, "id"),
-                    )
-                    message = (
-                        f"model {model.id}: cumulative training compute rose from {before:.3g} "
-                        f"to {after:.3g} FLOP {self.since}, crossing {effect}"
-                    )
-                    subject = f"diff:compute:{model.id}:{limit:.0e}"
-                    found.append(self._finding("AIA926", at, message, subject, articles))
-                    break
-        return found
-
-    def derogation(self) -> list[Finding]:
-        before, after = self.old.det.derogation, self.new.det.derogation
-        if before != "valid" or after == "valid" or not self.new.det.annex_iii:
-            return []
-        if after == "voided_by_profiling":
-            why = "use_case.profiling is now true, which voids it (Art. 6(3), third subparagraph)"
-            at = self._at(("use_case", "profiling"), ("use_case", "derogation"))
-        elif after == "incomplete":
-            why = "it now lacks its condition or its documented assessment (Art. 6(4))"
-            at = self._at(("use_case", "derogation"), ("use_case", "annex_iii"))
-        else:
-            why = "it was removed"
-            at = self._at(("use_case", "derogation"), ("use_case", "annex_iii"))
-        points = ", ".join(self.new.det.annex_iii)
-        message = (
-            f"the Art. 6(3) derogation for Annex III {points} held {self.since} but {why}: the "
-            "system is high-risk (Art. 6(2)) and every high-risk obligation applies"
-        )
-        return [
-            self._finding(
-                "AIA927", at, message, "diff:derogation", ["Art. 6(3)", "Art. 6(4)", "Art. 6(2)"]
-            )
-        ]
 
 
 def open_history(start: Path, ref: str) -> History:

@@ -27,6 +27,7 @@ class Options:
     output_format: str = "text"
     output: Optional[str] = None
     manifest_only: bool = False
+    staged: bool = False  # --staged: evidence counts only when it is in the git index
     quiet: bool = False
     color: Optional[bool] = None
     # Configuration ([tool.aiact-lint] / .aiact-lint.toml, then flags; see config.py).

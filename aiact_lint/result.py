@@ -6,6 +6,7 @@ Every output format renders the same document (``to_document``), the JSON contra
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -36,6 +37,10 @@ class SystemResult:
         self.questions: list[dict[str, Any]] = []  # facts not declared that could change things
         self.legacy: Optional[dict[str, Any]] = None  # Art. 111(2) status
         self.findings: list[Finding] = findings if findings is not None else []
+        # Set by the decision step: the determination lock's status (lock.py) and, with
+        # --diff-base, the legal effect of the change on this system (changes.py).
+        self.lock: Optional[dict[str, Any]] = None
+        self.change: Optional[dict[str, Any]] = None
         # What the manifest declares (aiact_lint/inventory.py): identity, models, documents.
         self.inventory: dict[str, Any] = {}
 
@@ -53,6 +58,8 @@ class CheckResult:
         self.baseline_hidden = 0
         self.outside_diff = 0
         self.hidden: list[Finding] = []
+        # With --diff-base: the base revision and the legal effect per system, removed ones too.
+        self.diff: Optional[dict[str, Any]] = None
         # Files this run read (manifests, the evidence they name): never overwritten by a report.
         self.inputs: list[Path] = []
 
@@ -100,6 +107,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
     if finding.subject:
         data["subject"] = finding.subject  # location-independent identity (fingerprints)
+    if finding.change:  # the old and new value of a changed fact (--diff-base, the lock)
+        values = json.loads(finding.change)
+        data["before"], data["after"] = values.get("before"), values.get("after")
     if finding.waived:
         data["waiver_reason"] = finding.waiver_reason
     return data
@@ -107,7 +117,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 def to_document(result: CheckResult) -> dict[str, Any]:
     """The JSON contract (version 1). Keys are fixed; order is deterministic."""
-    systems = []
+    systems: list[dict[str, Any]] = []
     for system in sorted(result.systems, key=lambda s: s.manifest):
         systems.append(
             {
@@ -126,8 +136,10 @@ def to_document(result: CheckResult) -> dict[str, Any]:
                 "inventory": system.inventory,
             }
         )
+        if system.lock is not None:
+            systems[-1]["lock"] = system.lock
     counts = result.counts()
-    return {
+    document: dict[str, Any] = {
         "version": 1,
         "tool": {"name": "aiact-lint", "version": __version__},
         "law": "Regulation (EU) 2024/1689 as amended by Regulation (EU) 2026/1744",
@@ -142,3 +154,6 @@ def to_document(result: CheckResult) -> dict[str, Any]:
             "outside_diff": result.outside_diff,
         },
     }
+    if result.diff is not None:
+        document["diff"] = result.diff
+    return document

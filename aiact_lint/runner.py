@@ -11,6 +11,7 @@ from aiact_lint.decide import decide
 from aiact_lint.discover import discover
 from aiact_lint.engine import analyse
 from aiact_lint.inventory import declared
+from aiact_lint.lock import lock_file
 from aiact_lint.manifest import find_root, read_manifest, relpath
 from aiact_lint.options import Options
 from aiact_lint.output_guard import files_named_by
@@ -24,6 +25,10 @@ def run_check(options: Options) -> CheckResult:
     cwd = Path(os.getcwd())
     base = find_root(cwd) or cwd
     result = CheckResult(options=options)
+    if not options.manifest_only:
+        from aiact_lint.repo.files import tracked_files
+
+        tracked_files.cache_clear()  # one listing of the index per run, never a stale one
     code_scans = None
     if not options.manifest_only:
         from aiact_lint.repo.code_scan import CodeScans
@@ -43,6 +48,7 @@ def run_check(options: Options) -> CheckResult:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
         result.inputs += files_named_by(manifest)
+        result.inputs.append(lock_file(manifest.file))  # the reviewed verdict: never overwritten
         if history is not None and manifest.parsed:
             from aiact_lint.purpose_change import purpose_change
 
@@ -52,6 +58,10 @@ def run_check(options: Options) -> CheckResult:
         options.derived_facts = derived
         system = analyse(manifest, options, code_scans)
         system.inventory = declared(manifest)  # for the ML-BOM formats and `register`
+        if options.staged and not options.manifest_only and manifest.valid:
+            from aiact_lint.repo.evidence import judge_by_index
+
+            judge_by_index(manifest, system)  # a hook run: what the commit will contain
         result.systems.append(system)
         result.findings.extend(system.findings)
         manifests.append(manifest)

@@ -52,7 +52,7 @@ def test_hooks_file_is_valid() -> None:
     hooks = {hook["id"]: hook for hook in YAML(typ="safe", pure=True).load(HOOKS_FILE.read_text())}
     assert set(hooks) == {"aiact-lint", "aiact-lint-manifest"}
     whole = hooks["aiact-lint"]
-    assert whole["entry"] == "aiact-lint check" and whole["language"] == "python"
+    assert whole["entry"] == "aiact-lint check --staged" and whole["language"] == "python"
     assert whole["pass_filenames"] is False and whole["require_serial"] is True
     assert whole["always_run"] is True
     manifest = hooks["aiact-lint-manifest"]
@@ -135,3 +135,25 @@ def test_manifest_hook(hook_repo: Path, tmp_path: Path) -> None:
     )
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
+
+
+@pytest.mark.slow
+def test_whole_repository_hook_judges_evidence_by_the_index(
+    hook_repo: Path, tmp_path: Path
+) -> None:
+    """A commit whose evidence is only on disk fails the hook; a fresh clone would lack it."""
+    manifest = MINIMAL + "evidence:\n  ai_literacy: docs/literacy.md\n"
+    target = _target(tmp_path, {"aiact.yaml": manifest})
+    (target / "docs").mkdir()
+    (target / "docs" / "literacy.md").write_text(
+        "# AI literacy\n\nEveryone who operates the assistant completes the course on its "
+        "limits, its failure modes and how to escalate a problem to a person.\n",
+        encoding="utf-8",
+    )
+    failed = try_repo(hook_repo, "aiact-lint", target, "--all-files")
+    output = failed.stdout + failed.stderr
+    assert failed.returncode == 1, output
+    assert "AIA801" in output and "not in the git index" in output
+    git(target, "add", "docs/literacy.md")
+    passed = try_repo(hook_repo, "aiact-lint", target, "--all-files")
+    assert passed.returncode == 0, passed.stdout + passed.stderr

@@ -27,6 +27,7 @@ from aiact_lint.yamlsafe import PathKey
 
 if TYPE_CHECKING:
     from aiact_lint.repo.scan.marking import Outcome
+    from aiact_lint.result import SystemResult
 
 MARKING_KEY = "transparency.synthetic_content_marking"
 
@@ -348,3 +349,58 @@ def _measure_article(measure: str) -> Optional[str]:
     key = f"transparency.{measure}"
     entry = next((o for o in table("obligations")["obligations"] if o.get("evidence") == key), None)
     return str(entry["article"]) if entry is not None else None
+
+
+def judge_by_index(manifest: Manifest, system: SystemResult) -> None:
+    """``--staged`` (the pre-commit hooks): evidence counts only when the git index holds it.
+
+    A hook run checks what the commit will contain. A declared file that exists on disk but is
+    not in the index (never added, or removed with ``git rm --cached``) will be missing from a
+    fresh clone of the commit, so it is reported as missing (AIA801, an error) instead of
+    untracked (AIA803, a warning), its content findings are dropped, and the obligations it was
+    meant to meet are missing. Files deleted from the index and from disk are AIA801 already.
+    """
+    untracked = {
+        f.subject.split(":", 1)[1]
+        for f in system.findings
+        if f.rule == "AIA803" and f.subject.startswith("evidence:")
+    }
+    if not untracked:
+        return
+    content_rules = ("AIA804", "AIA805", "AIA807")
+
+    def about_untracked(finding: Finding) -> bool:
+        if finding.rule == "AIA803":
+            return True
+        kind, _, rest = finding.subject.partition(":")
+        rel = rest.partition(":")[2] if kind == "sections" else rest
+        return finding.rule in content_rules and rel in untracked
+
+    kept = [f for f in system.findings if not about_untracked(f)]
+    reported: set[str] = set()
+    for at, value in path_fields(manifest):
+        rel = resolve_in_repo(manifest, value)
+        if rel is None or rel not in untracked or rel in reported:
+            continue
+        reported.add(rel)
+        kept.append(
+            manifest.finding(
+                "AIA801",
+                at,
+                f"{dotted(at)}: {rel} is not in the git index, so the commit will not contain "
+                "it (never added, or removed with `git rm --cached`); `git add` it or correct "
+                "the path",
+                value=True,
+                fix=f"git add {rel} (or correct the path) and commit it with the manifest.",
+                subject=f"evidence:{rel}",
+            )
+        )
+    system.findings = kept
+    for obligation in system.obligations:
+        values = obligation.get("evidence")
+        listed = values if isinstance(values, list) else [values]
+        paths = [resolve_in_repo(manifest, v) for v in listed if isinstance(v, str)]
+        counted = obligation.get("status") in ("met", "unverified")
+        if counted and paths and all(p in untracked for p in paths):
+            obligation["status"] = "missing"
+            obligation["reason"] = "its evidence is not in the git index (--staged)"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -35,6 +34,8 @@ def tracked_files(root: str) -> Optional[frozenset[str]]:
     """Paths git tracks under ``root`` (posix, root-relative), or None outside git / without git."""
     if not (Path(root) / ".git").exists():
         return None
+    import subprocess  # here: reading a file (the lock, on the hook's path) needs no git
+
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--cached"],

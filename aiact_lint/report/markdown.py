@@ -145,6 +145,52 @@ def _findings(findings: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+LOCK_ICONS = {
+    "matches": ":white_check_mark:",
+    "reviewed": ":white_check_mark:",
+    "differs": ":x:",
+    "unreadable": ":x:",
+    "missing": ":warning:",
+    "none": "",
+}
+
+
+def legal_effect(document: dict[str, Any]) -> list[str]:
+    """The "Legal effect of this change" section (``--diff-base``): per system before -> after,
+    the duties that newly apply with their dates, and the lock status."""
+    from aiact_lint.report.legal_effect import base_label, rows, shown
+
+    if "diff" not in document:
+        return []
+    found = rows(document)
+    listed = [row for row in found if shown(row)]
+    lines = [
+        "## Legal effect of this change",
+        "",
+        f"Compared with {cell(base_label(document))}: {plural(len(listed), 'system')} changed, "
+        f"{len(found) - len(listed)} unchanged.",
+        "",
+    ]
+    if not listed:
+        return [*lines, "No change to the legal determination of any system.", ""]
+    table = []
+    for row in listed:
+        after = [cell(line) for line in row.after]
+        if after and row.raised:
+            after[0] = f"**{after[0]}**"
+        table.append(
+            [
+                f"{cell(row.name)}<br>{cell(row.manifest)}<br>_{cell(row.status_text)}_",
+                "<br>".join(cell(line) for line in row.before) or "—",
+                "<br>".join(after) or "—",
+                "<br>".join(cell(line) for line in row.duties) or "none",
+                f"{LOCK_ICONS.get(row.lock_state, '')} {cell(row.lock)}".strip(),
+            ]
+        )
+    header = ["System", "Before", "After", "Duties that newly apply", "Lock"]
+    return [*lines, *_table(header, table), ""]
+
+
 def _fit(lines: list[str], limit: int) -> list[str]:
     """Cut at a whole line so the text, with the note, stays within ``limit`` UTF-8 bytes."""
     total = sum(len(line.encode("utf-8")) + 1 for line in lines)
@@ -176,7 +222,8 @@ def render(document: dict[str, Any], context: RenderContext, limit: int = MAX_BY
         verdict = ":warning:"
     else:
         verdict = ":white_check_mark:"
-    lines = [f"## {verdict} {TOOL_NAME} report", "", cell(summary_line(document)), ""]
+    lines = legal_effect(document)
+    lines += [f"## {verdict} {TOOL_NAME} report", "", cell(summary_line(document)), ""]
     policy = (document.get("policy") or {}).get("modification")
     if policy:
         lines += [f"Modification policy: {cell(policy)}", ""]

@@ -148,6 +148,17 @@ def _message(finding: dict[str, Any]) -> str:
     return escape(text, newlines=True)
 
 
+def _inert(value: Any) -> Any:
+    """A before/after value with every string shown, never obeyed (as the other properties)."""
+    if isinstance(value, str):
+        return escape(value, newlines=True)
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
+    if isinstance(value, dict):
+        return {escape(key): _inert(item) for key, item in value.items()}
+    return value
+
+
 def to_sarif(document: dict[str, Any], catalogue: Mapping[str, Any]) -> dict[str, Any]:
     descriptors = [rule_descriptor(rule) for rule in catalogue.values()]
     index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
@@ -188,6 +199,10 @@ def to_sarif(document: dict[str, Any], catalogue: Mapping[str, Any]) -> dict[str
             for key in ("article", "fix")
             if finding.get(key)
         }
+        # A changed fact (--diff-base, the lock): its old and new values, structured.
+        properties.update(
+            {key: _inert(finding[key]) for key in ("before", "after") if key in finding}
+        )
         if properties:
             result["properties"] = properties
         results.append(result)

@@ -1,10 +1,13 @@
 """``aiact-lint report``: one readable document per run, in HTML (default) or Markdown.
 
-It renders the same result document as every other format (``result.to_document``), plus two
-things a reader of a report needs and the JSON contract does not carry: each manifest's waivers
-with their owners and expiry dates (read back from the manifest) and links from each obligation
-to its evidence file (relative to where the report is written, only for files that exist inside
-the repository). The renderers (:mod:`.html_page`, :mod:`.markdown_page`) decide nothing.
+It renders the same result document as every other format (``result.to_document``), plus what
+a reader of a report needs and the JSON contract does not carry: per system the facts its verdict
+rests on (intended purpose, affected persons, markets), the commit the manifest was read at,
+each manifest's waivers with their owners and expiry dates (read back from the manifest) and
+links from each obligation to its evidence file (relative to where the report is written, only
+for files that exist inside the repository). With ``--diff-base`` the document's ``diff`` gives
+the legal effect of the change. The renderers (:mod:`.html_page`, :mod:`.markdown_page`) decide
+nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
+from aiact_lint.report_doc.provenance import Provenance
+
 if TYPE_CHECKING:
+    from aiact_lint.manifest import Manifest
     from aiact_lint.result import CheckResult
 
 FORMATS = ("html", "markdown")
@@ -33,16 +39,50 @@ def _base() -> Path:
     return find_root(cwd) or cwd  # the folder the run's manifest paths are relative to
 
 
-def waivers(system: Mapping[str, Any], base: Path) -> list[dict[str, Any]]:
-    """The manifest's well-formed waivers, each with what the run made of it."""
-    from aiact_lint.decide import read_waivers
+def _manifest(system: Mapping[str, Any], base: Path) -> Optional[Manifest]:
     from aiact_lint.manifest import find_root, read_manifest
 
     file = base / str(system.get("manifest"))
     if not file.is_file():
-        return []
+        return None
     root = base if base in file.parents else (find_root(file.parent) or file.parent)
-    manifest = read_manifest(file, root, path=str(system.get("manifest")))
+    return read_manifest(file, root, path=str(system.get("manifest")))
+
+
+def about(
+    system: Mapping[str, Any], manifest: Optional[Manifest], provenance: Provenance
+) -> dict[str, Any]:
+    """What a compliance officer files about a system: the facts its verdict rests on, the
+    manifest and the commit it was read at, and who reviewed the verdict (the lock)."""
+
+    def text(*path: str) -> Any:
+        value = manifest.get(*path) if manifest is not None else None
+        return value if isinstance(value, (str, int, float, bool)) else None
+
+    def texts(*path: str) -> list[str]:
+        value = manifest.get(*path) if manifest is not None else None
+        if isinstance(value, list):
+            return [str(v) for v in value if isinstance(v, (str, int, float))]
+        return [str(value)] if isinstance(value, (str, int, float)) else []
+
+    used_in_eu = text("market", "output_used_in_eu")
+    return {
+        "purpose": text("use_case", "purpose"),
+        "affected_persons": texts("use_case", "affected_persons"),
+        "regions": texts("market", "regions"),
+        "output_used_in_eu": used_in_eu if isinstance(used_in_eu, bool) else None,
+        "placed_on_market": text("market", "placed_on_market"),
+        "commit": provenance.of(str(system.get("manifest"))),
+        "lock": system.get("lock"),
+    }
+
+
+def waivers(system: Mapping[str, Any], manifest: Optional[Manifest]) -> list[dict[str, Any]]:
+    """The manifest's well-formed waivers, each with what the run made of it."""
+    from aiact_lint.decide import read_waivers
+
+    if manifest is None:
+        return []
     findings = [f for f in system.get("findings") or [] if isinstance(f, dict)]
     found = []
     for waiver in read_waivers(manifest):
@@ -100,11 +140,14 @@ def render_report(result: CheckResult, fmt: str, output: Optional[str] = None) -
 
     document = to_document(result)
     base = _base()
+    provenance = Provenance(base)
     for system in document["systems"]:
         try:
-            system["waivers"] = waivers(system, base)
+            manifest = _manifest(system, base)
         except (OSError, ValueError):
-            system["waivers"] = []
+            manifest = None
+        system["waivers"] = waivers(system, manifest)
+        system["about"] = about(system, manifest, provenance)
     link = EvidenceLinks(base, output)
     timeline = table("timeline")
     if fmt == "markdown":

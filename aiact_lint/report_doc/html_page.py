@@ -104,7 +104,13 @@ th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: lef
 thead th { background: var(--bg); border-bottom: 2px solid #9ca3af; white-space: nowrap; }
 tbody th { font-weight: 600; }
 th .small, td .small { font-weight: 400; }
-td code, th code { overflow-wrap: break-word; }
+td, th { overflow-wrap: break-word; }
+td code, th code { overflow-wrap: anywhere; }
+table.about th[scope="row"] { width: 14em; }
+.raised, .changed { color: #c2410c; font-weight: 700; }
+.lock-matches, .lock-reviewed { color: #1a7f37; font-weight: 700; }
+.lock-differs, .lock-unreadable { color: #c62828; font-weight: 700; }
+.lock-missing { color: #92400e; font-weight: 700; }
 th.rule { min-width: 10em; }
 td.loc { min-width: 11em; }
 td.nowrap, th.nowrap { white-space: nowrap; }
@@ -402,6 +408,153 @@ def _timeline(
     )
 
 
+def _code_spans(text: str) -> str:
+    """Escaped text whose `backticked` parts (commands) become <code>."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return e(text)
+    return "".join(f"<code>{e(p)}</code>" if i % 2 else e(p) for i, p in enumerate(parts))
+
+
+def _lines(lines: Sequence[str], empty: str = "—") -> str:
+    return "<br>".join(e(line) for line in lines) or empty
+
+
+def _about(system: Mapping[str, Any]) -> str:
+    """The facts the verdict rests on, where they were read and who reviewed the verdict."""
+    from aiact_lint.report.legal_effect import lock_status
+
+    about = system.get("about") or {}
+    markets = ", ".join(str(r) for r in about.get("regions") or []) or "not declared"
+    if about.get("output_used_in_eu") is True:
+        markets += "; output used in the Union"
+    if about.get("placed_on_market"):
+        markets += f"; placed on the market {about['placed_on_market']}"
+    lock = about.get("lock") or system.get("lock")
+    state, words = lock_status(lock, str(system.get("manifest")))
+    review = f'<span class="lock-{e(state)}">{_code_spans(words)}</span>'
+    if isinstance(lock, Mapping) and lock.get("note"):
+        review += f'<div class="small">Note: {e(lock["note"])}</div>'
+    rows = [
+        ("Intended purpose", e(about.get("purpose")) or "not declared"),
+        ("Affected persons", e(", ".join(about.get("affected_persons") or [])) or "not declared"),
+        ("Markets", e(markets)),
+        ("Roles", e(", ".join(system.get("roles") or [])) or "none"),
+        ("Manifest", f"<code>{e(system.get('manifest'))}</code>"),
+        ("Commit", f"<code>{e(about.get('commit') or 'unknown')}</code>"),
+        ("Lock review", review),
+    ]
+    body = [f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in rows]
+    return _table("About this system", ["Fact", "Value"], body, "about")
+
+
+def _value_of(lines: list[str], index: int) -> str:
+    """Line ``index`` of a determination summary without its label ("roles: ...")."""
+    if index >= len(lines):
+        return "—"
+    return lines[index].split(": ", 1)[1] if index > 0 and ": " in lines[index] else lines[index]
+
+
+def _change(record: Optional[Mapping[str, Any]], base: str) -> str:
+    """Before and after of one system, the duties that newly apply and those that end."""
+    if record is None:
+        return ""
+    from aiact_lint.report.legal_effect import STATUS, determination_lines
+
+    before = determination_lines(record.get("before"), full=True)
+    after = determination_lines(record.get("after"), full=True)
+    status = STATUS.get(str(record.get("status")), str(record.get("status")))
+    if record.get("moved_from"):
+        status += f" from {record['moved_from']}"
+    labels = ["Risk tier and routes", "Roles", "Models"]
+    rows = []
+    for index in range(max(len(before), len(after))):
+        old = _value_of(before, index)
+        new = _value_of(after, index)
+        label = labels[index] if index < len(labels) else ""
+        mark = ' class="changed"' if old != new else ""
+        rows.append(
+            f'<tr><th scope="row">{e(label)}</th><td>{e(old)}</td><td{mark}>{e(new)}</td></tr>'
+        )
+    parts = [
+        f"<h3>Change since {e(base)}</h3>",
+        f"<p><strong>{e(status[0].upper() + status[1:])}.</strong></p>",
+        _table(f"Determination at {e(base)} and now", ["Fact", "Before", "After"], rows),
+    ]
+    for key, title in (
+        ("obligations_added", "Duties that newly apply"),
+        ("obligations_ended", "Duties that no longer apply"),
+    ):
+        duties = [d for d in record.get(key) or [] if isinstance(d, Mapping)]
+        if not duties:
+            continue
+        body = [
+            f'<tr><th scope="row"><code>{e(d.get("id"))}</code>'
+            + (
+                f' <span class="small">(model <code>{e(d["model"])}</code>)</span>'
+                if d.get("model")
+                else ""
+            )
+            + f'<div class="small">{e(d.get("title"))}</div></th>'
+            f'<td class="nowrap">{e(d.get("article"))}</td><td>{e(d.get("role"))}</td>'
+            f'<td class="nowrap">{_time(d.get("applies_from"))}</td>'
+            f'<td class="status status-{e(d.get("status"))}">{e(d.get("status"))}</td></tr>'
+            for d in duties
+        ]
+        parts.append(
+            _table(
+                f"{title} ({len(duties)})",
+                ["Obligation", "Article", "Role", "Applies from", "Status"],
+                body,
+            )
+        )
+    return "".join(parts)
+
+
+def legal_effect(document: Mapping[str, Any]) -> str:
+    """The report's opening "Legal effect of this change" section (``--diff-base``)."""
+    from aiact_lint.report.legal_effect import base_label, rows, shown
+
+    if "diff" not in document:
+        return ""
+    found = rows(document)
+    listed = [row for row in found if shown(row)]
+    base = base_label(document)
+    intro = (
+        f"<p>Compared with <code>{e(base)}</code>: {len(listed)} system"
+        f"{'' if len(listed) == 1 else 's'} changed, {len(found) - len(listed)} unchanged.</p>"
+    )
+    body = ""
+    if listed:
+        table_rows = []
+        for row in listed:
+            after = _lines(row.after)
+            if row.raised and row.after:
+                first, _, rest = after.partition("<br>")
+                after = f'<span class="raised">{first}</span>' + (f"<br>{rest}" if rest else "")
+            table_rows.append(
+                f'<tr><th scope="row">{e(row.name)}<div class="small"><code>{e(row.manifest)}'
+                f'</code></div><div class="small">{e(row.status_text)}</div></th>'
+                f"<td>{_lines(row.before)}</td><td>{after}</td>"
+                f'<td class="small">{_lines(row.duties, "none")}</td>'
+                f'<td><span class="lock-{e(row.lock_state)}">{_code_spans(row.lock)}</span></td>'
+                "</tr>"
+            )
+        body = _table(
+            "Per system: the determination before and after, the duties that newly apply and "
+            "the lock",
+            ["System", "Before", "After", "Duties that newly apply", "Lock"],
+            table_rows,
+            "effect",
+        )
+    else:
+        body = '<p class="empty">No change to the legal determination of any system.</p>'
+    return (
+        '<section class="system" id="legal-effect" aria-labelledby="legal-effect-h">'
+        f'<h2 id="legal-effect-h">Legal effect of this change</h2>{intro}{body}</section>'
+    )
+
+
 def _system(
     system: Mapping[str, Any],
     index: int,
@@ -409,6 +562,8 @@ def _system(
     timeline: Mapping[str, Any],
     link: Optional[Link],
     today: Optional[datetime.date],
+    change: Optional[Mapping[str, Any]] = None,
+    base: str = "",
 ) -> str:
     ident = f"system-{index}"
     name = system.get("name") or "unnamed system"
@@ -417,6 +572,8 @@ def _system(
         f'<section class="system" id="{ident}" aria-labelledby="{ident}-name">'
         f'<h2 id="{ident}-name"><span>{e(name)}</span> {_risk_badge(system.get("risk"))}</h2>'
         f'<p class="meta">Manifest <code>{e(system.get("manifest"))}</code></p>'
+        f"{_about(system)}"
+        f"{_change(change, base)}"
         f"<h3>Determination</h3>{_determination(system)}"
         f"<h3>Timeline</h3>{_timeline(system, ident, as_of, timeline, today)}"
         f"<h3>Obligations</h3>{_obligations(system, link)}"
@@ -456,8 +613,23 @@ def render(
             for i, s in enumerate(systems, 1)
         )
         nav = f'<nav aria-label="Systems"><strong>Systems</strong><ul>{entries}</ul></nav>'
+    changes = {
+        str(r.get("manifest")): r
+        for r in (document.get("diff") or {}).get("systems") or []
+        if isinstance(r, Mapping)
+    }
+    base = str((document.get("diff") or {}).get("base") or "")
     body = "".join(
-        _system(system, index, as_of, timeline, link, today)
+        _system(
+            system,
+            index,
+            as_of,
+            timeline,
+            link,
+            today,
+            changes.get(str(system.get("manifest"))),
+            base,
+        )
         for index, system in enumerate(systems, 1)
     )
     if not systems:
@@ -484,7 +656,7 @@ def render(
         + (f" · modification policy <code>{e(policy)}</code>" if policy else "")
         + f" · {e(tool.get('name', 'aiact-lint'))} {e(tool.get('version', ''))}</p>"
         f'<dl class="summary">{stats}</dl></header>\n'
-        f"{nav}\n<main>{body}</main>\n"
+        f"{nav}\n<main>{legal_effect(document)}{body}</main>\n"
         "<footer><p>Generated by aiact-lint from the aiact.yaml manifests and the repository. "
         "Application dates follow Art. 113 as amended by Regulation (EU) 2026/1744 and Art. 111; "
         "facts marked unverified rest on text not checked against EUR-Lex. Not legal advice."

@@ -40,11 +40,88 @@ def _evidence(system: Mapping[str, Any], value: Any, link: Optional[Link]) -> st
     return ", ".join(parts) or "—"
 
 
+def _about(system: Mapping[str, Any]) -> list[str]:
+    from aiact_lint.report.legal_effect import lock_status
+
+    about = system.get("about") or {}
+    markets = ", ".join(str(r) for r in about.get("regions") or []) or "not declared"
+    if about.get("output_used_in_eu") is True:
+        markets += "; output used in the Union"
+    if about.get("placed_on_market"):
+        markets += f"; placed on the market {about['placed_on_market']}"
+    lock = about.get("lock") or system.get("lock")
+    _, words = lock_status(lock, str(system.get("manifest")))
+    if isinstance(lock, Mapping) and lock.get("note"):
+        words += f" (note: {lock['note']})"
+    rows = [
+        ["Intended purpose", cell(about.get("purpose")) or "not declared"],
+        [
+            "Affected persons",
+            cell(", ".join(about.get("affected_persons") or [])) or "not declared",
+        ],
+        ["Markets", cell(markets)],
+        ["Roles", cell(", ".join(system.get("roles") or [])) or "none"],
+        ["Manifest", cell(system.get("manifest"))],
+        ["Commit", cell(about.get("commit") or "unknown")],
+        ["Lock review", cell(words)],
+    ]
+    return ["### About this system", "", *_table(["Fact", "Value"], rows)]
+
+
+def _value_of(lines: list[str], index: int) -> str:
+    """Line ``index`` of a determination summary without its label ("roles: ...")."""
+    if index >= len(lines):
+        return "—"
+    return lines[index].split(": ", 1)[1] if index > 0 and ": " in lines[index] else lines[index]
+
+
+def _change(record: Optional[Mapping[str, Any]], base: str) -> list[str]:
+    if record is None:
+        return []
+    from aiact_lint.report.legal_effect import STATUS, determination_lines
+
+    before = determination_lines(record.get("before"), full=True)
+    after = determination_lines(record.get("after"), full=True)
+    status = STATUS.get(str(record.get("status")), str(record.get("status")))
+    if record.get("moved_from"):
+        status += f" from {record['moved_from']}"
+    labels = ["Risk tier and routes", "Roles", "Models"]
+    rows = []
+    for index in range(max(len(before), len(after))):
+        old = _value_of(before, index)
+        new = _value_of(after, index)
+        shown = f"**{cell(new)}**" if old != new else cell(new)
+        rows.append([labels[index] if index < len(labels) else "", cell(old), shown])
+    lines = [
+        f"### Change since {cell(base)}",
+        "",
+        f"**{cell(status[0].upper() + status[1:])}.**",
+        "",
+        *_table(["Fact", "Before", "After"], rows),
+    ]
+    for key, title in (
+        ("obligations_added", "Duties that newly apply"),
+        ("obligations_ended", "Duties that no longer apply"),
+    ):
+        duties = [d for d in record.get(key) or [] if isinstance(d, Mapping)]
+        if duties:
+            lines += [f"{title}:", ""]
+            lines += [
+                f"- {cell(d.get('id'))} ({cell(d.get('article'))}), {cell(d.get('role'))}: "
+                f"{cell(d.get('status'))}, applies from {cell(d.get('applies_from'))}"
+                for d in duties
+            ]
+            lines.append("")
+    return lines
+
+
 def _system(
     system: Mapping[str, Any],
     as_of: datetime.date,
     timeline: Mapping[str, Any],
     link: Optional[Link],
+    change: Optional[Mapping[str, Any]] = None,
+    base: str = "",
 ) -> list[str]:
     risk = str(system.get("risk"))
     label = cell(RISK_LABEL.get(risk, "not determined"))
@@ -53,6 +130,8 @@ def _system(
         "",
         f"Manifest: {cell(system.get('manifest'))}",
         "",
+        *_about(system),
+        *_change(change, base),
         "### Determination",
         "",
         f"**Risk tier: {label}.** {cell(RISK_NOTE.get(risk, ''))}",
@@ -180,9 +259,19 @@ def render(
         f"waived: {cell(summary.get('waived', 0))}",
         "",
     ]
+    from aiact_lint.report.markdown import legal_effect
+
+    lines += legal_effect(dict(document))
+    diff = document.get("diff") or {}
+    changes = {
+        str(r.get("manifest")): r for r in diff.get("systems") or [] if isinstance(r, Mapping)
+    }
+    base = str(diff.get("base") or "")
     systems = [s for s in document.get("systems") or [] if isinstance(s, dict)]
     for system in systems:
-        lines += _system(system, as_of, timeline, link)
+        lines += _system(
+            system, as_of, timeline, link, changes.get(str(system.get("manifest"))), base
+        )
     if not systems:
         lines += ["No aiact.yaml manifest was found.", ""]
     others = findings_outside_systems(document, systems)
