@@ -588,7 +588,7 @@ def cmd_compute(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from aiact_lint.init_cmd import InitError, run_init
+    from aiact_lint.init.command import InitError, run_init
 
     try:
         return run_init(args)

@@ -1,18 +1,5 @@
-"""``aiact-lint init``: ask the questions the law turns on, print the determination, write the
-manifest.
-
-Modes (see docs/init-and-report.md):
-
-* interactive — on a terminal, or with ``--interactive`` from any standard input (a pipe): every
-  question not answered by a flag is asked, with its choices and a default (Enter takes it);
-  every suggestion (Annex III points from the purpose, models and capabilities from the code) is
-  offered for acceptance or rejection;
-* non-interactive — ``--yes``, or flags on a standard input that is not a terminal: nothing is
-  asked; the flags are the answers, facts no flag gives are left out of the manifest, and
-  suggestions are accepted only with ``--yes`` (else listed as not accepted).
-
-Without a terminal, ``--interactive``, ``--yes`` or any answer flag the command refuses (exit 2)
-rather than wait on a standard input nobody writes to.
+"""The questions of ``aiact-lint init``, in the order the law needs them, and the suggestions
+(Annex III points, models, capabilities) offered on the way. See :mod:`.command` for the modes.
 """
 
 from __future__ import annotations
@@ -24,19 +11,15 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from aiact_lint.initwizard.answers import Answers, ModelAnswer
-from aiact_lint.initwizard.files import WriteRefused, existing_manifest, target_for, write_manifest
-from aiact_lint.initwizard.manifest_text import Todo, evidence_suggestion, render
-from aiact_lint.initwizard.prompts import InitAborted, Prompter
-from aiact_lint.initwizard.suggest import (
+from aiact_lint.init.answers import Answers, ModelAnswer
+from aiact_lint.init.prompts import InitAborted, Prompter
+from aiact_lint.init.suggest import (
     CodeFindings,
     PointSuggestion,
     annex_suggestions,
     point_title,
     scan_code,
 )
-
-InitError = InitAborted  # what cmd_init turns into a usage error (exit code 2)
 
 REGION = re.compile(r"^([A-Z]{2}|EU|EEA)$")
 MEDIA = ("text", "image", "audio", "video")
@@ -96,19 +79,19 @@ def _date_problem(text: str) -> None:
             raise ValueError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
 
 
-def _get(args: argparse.Namespace, name: str) -> Any:
+def arg(args: argparse.Namespace, name: str) -> Any:
     return getattr(args, name, None)
 
 
 def choose_mode(args: argparse.Namespace) -> bool:
     """True: ask questions. Refuses to wait on a standard input that is not a terminal."""
-    if _get(args, "interactive"):
+    if arg(args, "interactive"):
         return True
-    if _get(args, "yes"):
+    if arg(args, "yes"):
         return False
     if sys.stdin is not None and sys.stdin.isatty():
         return True
-    if any(_get(args, name) is not None for name in ANSWER_FLAGS):
+    if any(arg(args, name) is not None for name in ANSWER_FLAGS):
         return False
     raise InitAborted(
         "standard input is not a terminal, so there is nobody to ask: give the answers as flags "
@@ -117,30 +100,30 @@ def choose_mode(args: argparse.Namespace) -> bool:
     )
 
 
-def _validate_flags(args: argparse.Namespace) -> None:
+def validate_flags(args: argparse.Namespace) -> None:
     problems = []
     roles = _enum("roles", "[]")
-    for role in _get(args, "roles") or []:
+    for role in arg(args, "roles") or []:
         if role not in roles:
             problems.append(f"--role {role}: not one of {', '.join(roles)}")
-    for code in _get(args, "regions") or []:
+    for code in arg(args, "regions") or []:
         problem = _region_problem(code)
         if problem:
             problems.append(f"--region {problem}")
-    established = _get(args, "established_in")
+    established = arg(args, "established_in")
     if established is not None:
         problem = _region_problem(established)
         if problem:
             problems.append(f"--established-in {problem}")
     points = _enum("use_case", "annex_iii", "[]")
-    for point in _get(args, "annex_iii") or []:
+    for point in arg(args, "annex_iii") or []:
         if point not in points:
             problems.append(f"--annex-iii {point}: not an Annex III point ({', '.join(points)})")
     acts = _enum("use_case", "annex_i", "[]")
-    for act in _get(args, "annex_i") or []:
+    for act in arg(args, "annex_i") or []:
         if act.upper() not in acts:
             problems.append(f"--annex-i {act}: not one of {', '.join(acts)}")
-    for kind in _get(args, "generates") or []:
+    for kind in arg(args, "generates") or []:
         if kind not in (*MEDIA, "none"):
             problems.append(f"--generates {kind}: not one of {', '.join(MEDIA)} or none")
     if problems:
@@ -154,7 +137,7 @@ class Dialogue:
         self.p = prompter
         self.args = args
         self.folder = folder
-        self.accept = bool(_get(args, "yes"))
+        self.accept = bool(arg(args, "yes"))
         self.answers = Answers()
         self.not_accepted: list[str] = []  # suggestions left out, for the closing notes
         self.code = CodeFindings(available=False)
@@ -162,7 +145,7 @@ class Dialogue:
     # --- helpers: a flag answers; else the prompt; else (non-interactive) nothing is claimed ---
 
     def yes_no(self, flag: str, question: str, default: bool, hint: str = "") -> Optional[bool]:
-        preset = _get(self.args, flag)
+        preset = arg(self.args, flag)
         if preset is not None or self.p.interactive:
             return self.p.yes_no(question, preset, default, hint)
         return None
@@ -182,16 +165,16 @@ class Dialogue:
         a = self.answers
         p = self.p
         args = self.args
-        if _get(args, "code_scan") is not False:
+        if arg(args, "code_scan") is not False:
             self.code = scan_code(self.folder)
         p.heading("The system")
         a.name = p.text(
             "Name of the AI system",
-            _get(args, "name"),
+            arg(args, "name"),
             default=self.folder.resolve().name or "AI system",
             required=True,
         )
-        a.description = _get(args, "description") or ""
+        a.description = arg(args, "description") or ""
         self.roles()
         self.market()
         self.purpose()
@@ -207,19 +190,19 @@ class Dialogue:
         a.roles = p.many(
             "Your roles for this system",
             _enum("roles", "[]"),
-            _get(args, "roles"),
+            arg(args, "roles"),
             ["deployer"],
             hint="provider: develops it (or has it developed) and places it on the market or puts "
             "it into service under its own name; deployer: uses it under its authority.",
         ) or ["deployer"]
         if "provider" in a.roles:
             return
-        developer = _get(args, "developer")
+        developer = arg(args, "developer")
         if developer is not None or p.interactive:
             a.developer = p.choice(
                 "Who built the system", ("us", "third_party"), developer, "third_party"
             )
-        brand = _get(args, "brand")
+        brand = arg(args, "brand")
         if brand is not None or p.interactive:
             a.brand = p.choice(
                 "Under whose name or trademark is it offered",
@@ -235,7 +218,7 @@ class Dialogue:
         regions = p.many(
             "Where is it placed on the market, put into service or used",
             None,
-            _get(args, "regions"),
+            arg(args, "regions"),
             ["EU"] if p.interactive else [],
             hint="ISO 3166-1 alpha-2 codes, EU or EEA, comma-separated.",
             check=_region_problem,
@@ -250,15 +233,15 @@ class Dialogue:
                 False,
                 "Art. 2(1)(c): output used in the Union brings the system into scope.",
             )
-        elif _get(args, "output_used_in_eu") is not None:
-            a.output_used_in_eu = _get(args, "output_used_in_eu")
+        elif arg(args, "output_used_in_eu") is not None:
+            a.output_used_in_eu = arg(args, "output_used_in_eu")
         established = p.text(
             "Where is your organisation established (ISO code, EU or EEA; Enter to skip)",
-            _get(args, "established_in"),
+            arg(args, "established_in"),
             parse=lambda v: _raise(_region_problem(v)) if v else None,
         )
         a.established_in = established.upper() or None
-        placed = _get(args, "placed_on_market")
+        placed = arg(args, "placed_on_market")
         a.placed_on_market = (
             placed.isoformat()
             if isinstance(placed, datetime.date)
@@ -282,15 +265,15 @@ class Dialogue:
         p.heading("Intended purpose (Art. 3(12))")
         a.purpose = p.text(
             "What is it for, in plain words",
-            _get(args, "purpose"),
+            arg(args, "purpose"),
             required=True,
             hint="e.g. 'Answers customer questions about orders' or 'Ranks job applicants'.",
         )
-        a.sector = p.text("Sector (Enter to skip)", _get(args, "sector"))
+        a.sector = p.text("Sector (Enter to skip)", arg(args, "sector"))
         a.affected_persons = p.many(
             "Who is affected by it (comma-separated)",
             None,
-            _get(args, "affected"),
+            arg(args, "affected"),
             [],
             hint="e.g. customers, job applicants, students, patients, employees.",
         )
@@ -300,7 +283,7 @@ class Dialogue:
         caps = a.capabilities
         code = self.code.capabilities
         p.heading("What the system does (Art. 5, Art. 50)")
-        chat = _get(args, "chat")
+        chat = arg(args, "chat")
         if chat is None and "chat" in code and not p.interactive and self.accept:
             chat = True
         if chat is not None or p.interactive:
@@ -310,7 +293,7 @@ class Dialogue:
                 "chat" in code,
                 _found(code.get("chat"), "a chat or voice API call"),
             )
-        generates = _get(args, "generates")
+        generates = arg(args, "generates")
         suggested = [m for m in MEDIA if m in code]
         if generates is None and suggested and not p.interactive and self.accept:
             generates = list(suggested)  # --yes accepts what the code shows, nothing inferred
@@ -328,7 +311,7 @@ class Dialogue:
             )
             caps["generates_synthetic_content"] = [m for m in MEDIA if m in kinds]
         media = set(caps.get("generates_synthetic_content") or []) - {"text"}
-        deep_fake = _get(args, "deep_fake")
+        deep_fake = arg(args, "deep_fake")
         if deep_fake is not None or (p.interactive and media):
             caps["deep_fake"] = p.yes_no(
                 "Can it produce deep fakes (realistic images, audio or video of real people, "
@@ -344,7 +327,7 @@ class Dialogue:
         )
         if emotion is not None:
             caps["emotion_recognition"] = emotion
-        workplace = _get(args, "workplace_emotion")
+        workplace = arg(args, "workplace_emotion")
         if workplace is not None or (p.interactive and emotion):
             caps["workplace_or_education_emotion_inference"] = p.yes_no(
                 "Of people at the workplace or in education",
@@ -359,7 +342,7 @@ class Dialogue:
         )
         if categorisation is not None:
             caps["biometric_categorisation"] = categorisation
-        rbi = _get(args, "remote_biometric_id")
+        rbi = arg(args, "remote_biometric_id")
         if rbi is not None or p.interactive:
             answer = p.choice(
                 "Does it identify people remotely from biometric data",
@@ -379,7 +362,7 @@ class Dialogue:
     def annex_iii(self) -> None:
         a, p, args = self.answers, self.p, self.args
         p.heading("High-risk uses (Art. 6(2), Annex III)")
-        declared = list(_get(args, "annex_iii") or [])
+        declared = list(arg(args, "annex_iii") or [])
         for suggestion in self._point_suggestions(declared):
             label = f"Annex III {suggestion.point} ({suggestion.title})"
             if self.offer(
@@ -389,7 +372,7 @@ class Dialogue:
             ):
                 declared.append(suggestion.point)
         points = _enum("use_case", "annex_iii", "[]")
-        if p.interactive and _get(args, "annex_iii") is None:
+        if p.interactive and arg(args, "annex_iii") is None:
             declared += p.many(
                 "Other Annex III points it falls under (e.g. 4(a), 5(b))",
                 points,
@@ -400,7 +383,7 @@ class Dialogue:
         a.annex_iii = sorted(set(declared), key=lambda point: order.get(point, len(order)))
         if not a.annex_iii:
             return
-        derogation = _get(args, "derogation")
+        derogation = arg(args, "derogation")
         if derogation is not None or (p.interactive and a.profiling is not True):
             answer = p.choice(
                 "Does an Art. 6(3) derogation apply",
@@ -417,8 +400,8 @@ class Dialogue:
                 False,
                 "Public bodies must assess the impact on fundamental rights (Art. 27).",
             )
-        elif _get(args, "public_authority") is not None:
-            a.public_authority = _get(args, "public_authority")
+        elif arg(args, "public_authority") is not None:
+            a.public_authority = arg(args, "public_authority")
 
     def _point_suggestions(self, declared: list[str]) -> list[PointSuggestion]:
         a = self.answers
@@ -447,7 +430,7 @@ class Dialogue:
     def annex_i(self) -> None:
         a, p, args = self.answers, self.p, self.args
         acts = _enum("use_case", "annex_i", "[]")
-        given = _get(args, "annex_i")
+        given = arg(args, "annex_i")
         if given is None and not p.interactive:
             return
         p.heading("Regulated products (Art. 6(1), Annex I)")
@@ -474,7 +457,7 @@ class Dialogue:
     def models(self) -> None:
         a, p, args = self.answers, self.p, self.args
         p.heading("Models")
-        ids = list(_get(args, "models") or [])
+        ids = list(arg(args, "models") or [])
         access: dict[str, Optional[str]] = {}
         if self.code.problem:
             p.say(f"  (the code scan failed: {self.code.problem}; no model suggestions)")
@@ -490,7 +473,7 @@ class Dialogue:
                 f"model {found.id} (found at {where})",
             ):
                 ids.append(found.id)
-        if p.interactive and _get(args, "models") is None:
+        if p.interactive and arg(args, "models") is None:
             ids += p.many(
                 "Other models it uses (hub id, API model name or file name; comma-separated)",
                 None,
@@ -524,164 +507,3 @@ def _found(places: Optional[list[str]], what: str) -> str:
     if not places:
         return ""
     return f"The code shows {what} at {', '.join(places[:3])}."
-
-
-# --- determination, TODOs, output ---------------------------------------------------------------
-
-
-def todos_for(obligations: list[Any]) -> list[Todo]:
-    """Evidence the applicable obligations ask for and the manifest cannot point at yet."""
-    todos: list[Todo] = []
-    seen: set[str] = set()
-    for item in obligations:
-        key = item.evidence_key
-        if item.status == "exempt" or key is None or item.evidence is not None or key in seen:
-            continue
-        seen.add(key)
-        todos.append(
-            Todo(
-                key=key,
-                article=item.article,
-                title=item.title,
-                applies_from=item.applies_from,
-                suggestion=evidence_suggestion(key),
-                upcoming=item.status == "upcoming",
-            )
-        )
-    return todos
-
-
-def describe(det: Any, obligations: list[Any], as_of: datetime.date) -> list[str]:
-    from aiact_lint import LAW_VERSION
-
-    risk = det.risk
-    lines = [f"Determination as of {as_of.isoformat()} ({LAW_VERSION}):"]
-    tier = {
-        "prohibited": "a prohibited practice (Art. 5)",
-        "high": "a high-risk system (Art. 6)",
-        "limited": "transparency duties (Art. 50)",
-        "minimal": "no Art. 5, Art. 6 or Art. 50 route",
-        "out_of_scope": "outside the scope of the AI Act",
-    }.get(risk, "")
-    lines.append(f"  risk: {risk} — {tier}")
-    lines.append(f"  routes: {', '.join(det.routes) or 'none'}")
-    lines.append(f"  roles: {', '.join(det.roles) or 'none'}")
-    for reason in det.reasons:
-        lines.append(f"  - {reason.text} [{reason.article}]")
-    for model in det.models:
-        lines.append(f"  - model {model.id}: GPAI status {model.status}")
-    if risk == "prohibited":
-        lines.append(
-            "  ! A prohibited practice may not be placed on the market, put into service or "
-            "used in the Union at all."
-        )
-    now = [o for o in obligations if o.status in ("met", "missing")]
-    later = [o for o in obligations if o.status == "upcoming"]
-    exempt = [o for o in obligations if o.status == "exempt"]
-    if obligations:
-        dates = sorted({o.applies_from.isoformat() for o in later})
-        parts = [f"{len(now)} apply now"]
-        if later:
-            parts.append(f"{len(later)} upcoming (from {', '.join(dates)})")
-        if exempt:
-            parts.append(f"{len(exempt)} exempt")
-        lines.append(f"  obligations: {len(obligations)} — {'; '.join(parts)}")
-    else:
-        lines.append("  obligations: none for these roles and facts")
-    return lines
-
-
-def _manifest_problems(text: str, target: Path) -> list[str]:
-    """Schema problems of the text about to be written (a bug if any: never written)."""
-    from aiact_lint.manifest import Manifest, validate
-    from aiact_lint.yamlsafe import YamlProblem, load
-
-    try:
-        doc = load(text)
-    except YamlProblem as problem:
-        return [problem.message]
-    manifest = Manifest(file=target.resolve(), root=target.resolve().parent, doc=doc)
-    return [f"{f.rule} {f.message}" for f in validate(manifest)]
-
-
-def run_init(args: argparse.Namespace) -> int:
-    from aiact_lint.classify import determine
-    from aiact_lint.obligations import evaluate
-
-    _validate_flags(args)
-    interactive = choose_mode(args)
-    if not interactive and not _get(args, "purpose"):
-        raise InitAborted(
-            '--purpose "..." is required when nothing is asked (the intended '
-            "purpose is what the law classifies)"
-        )
-    target = target_for(_get(args, "path") or ".")
-    folder = target.parent
-    if not folder.is_dir():
-        raise InitAborted(f"{folder} is not a folder")
-    existing = existing_manifest(target)
-    if existing is not None and not _get(args, "force") and not _get(args, "dry_run"):
-        raise InitAborted(
-            f"{existing} already exists; pass --force to replace it (the old one is kept as "
-            "a backup)"
-        )
-    as_of = _get(args, "as_of") or datetime.date.today()
-    policy = _get(args, "policy") or "commission_one_third"
-    prompter = Prompter(interactive)
-    if interactive:
-        prompter.say(
-            f"aiact-lint init: describe one AI system for {target}. Enter takes the [default]; "
-            "Ctrl-D stops without writing anything."
-        )
-    dialogue = Dialogue(prompter, args, folder)
-    answers = dialogue.run()
-    data = answers.data()
-    det = determine(data, as_of, policy)
-    obligations = evaluate(data, det, as_of)
-    todos = todos_for(obligations)
-    text = render(answers, det.risk, todos, as_of)
-    problems = _manifest_problems(text, target)
-    if problems:  # never write a manifest `check` would refuse
-        raise RuntimeError("init produced an invalid manifest: " + "; ".join(problems))
-    prompter.say()
-    for line in describe(det, obligations, as_of):
-        prompter.say(line)
-    if _get(args, "dry_run"):
-        prompter.say()
-        prompter.say(f"--dry-run: {target} is not written; it would read:")
-        prompter.say()
-        prompter.out.write(text)
-        _closing(prompter, todos, dialogue.not_accepted, target, written=False)
-        return 0
-    if interactive and not prompter.yes_no(f"Write {target}", None, True):
-        prompter.say("Nothing written.")
-        return 0
-    try:
-        written, backup = write_manifest(target, text, bool(_get(args, "force")))
-    except WriteRefused as error:
-        raise InitAborted(str(error)) from None
-    prompter.say()
-    saved = f" (the previous one is kept as {backup})" if backup is not None else ""
-    prompter.say(f"Wrote {written}{saved}.")
-    _closing(prompter, todos, dialogue.not_accepted, written, written=True)
-    return 0
-
-
-def _closing(
-    p: Prompter, todos: list[Todo], not_accepted: list[str], target: Path, written: bool
-) -> None:
-    if todos:
-        p.say()
-        p.say(
-            "TODO: evidence the obligations ask for (commented out in the manifest, not claimed):"
-        )
-        for todo in todos:
-            p.say(f"  [ ] {todo.key}: {todo.line()}")
-    if not_accepted:
-        p.say()
-        p.say("Suggestions not accepted (answer them with flags, or --yes to accept):")
-        for label in not_accepted:
-            p.say(f"  - {label}")
-    if written:
-        p.say()
-        p.say(f"Next: aiact-lint check {target}")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from aiact_lint.initwizard.answers import Answers
+from aiact_lint.init.answers import Answers
 
 DEFAULT_SCHEMA_URL = "https://raw.githubusercontent.com/aiact-lint/aiact-lint/main/aiact_lint/schema/aiact.schema.json"
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
