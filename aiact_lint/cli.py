@@ -27,11 +27,22 @@ def _date(value: str) -> datetime.date:
         ) from None
 
 
+# How model cards write sizes: 7B parameters, 70M, 1.2T; 15T training tokens.
+SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
+
+
 def _flop(value: str) -> float:
+    text = value.strip().replace("_", "")
+    factor = 1.0
+    if text[-1:].upper() in SCALE:
+        factor = SCALE[text[-1].upper()]
+        text = text[:-1]
     try:
-        number = float(value)
+        number = float(text) * factor
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number (e.g. 7e9)") from None
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number (e.g. 7e9, 7B, 70M, 1.2T, 15T)"
+        ) from None
     if not (0 <= number < float("inf")):
         raise argparse.ArgumentTypeError(f"{value!r} must be a finite, non-negative number")
     return number
@@ -74,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on", choices=FAIL_LEVELS, help="lowest severity that fails the run (default: error)"
     )
     check.add_argument(
-        "--quiet", "-q", action="store_true", help="text format: findings and the summary only"
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="text format: errors and warnings and the summary only (no info, no fix lines)",
     )
     check.add_argument(
         "--manifest-only",
@@ -109,8 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     compute = commands.add_parser(
         "compute", help="explain a training-compute calculation and the GPAI thresholds"
     )
-    compute.add_argument("--params", type=_flop, metavar="N", help="number of parameters")
-    compute.add_argument("--tokens", type=_flop, metavar="D", help="number of training tokens")
+    compute.add_argument(
+        "--params", type=_flop, metavar="N", help="number of parameters (7e9, 7B, 70M, 1.2T)"
+    )
+    compute.add_argument(
+        "--tokens", type=_flop, metavar="D", help="number of training tokens (2e12, 15T)"
+    )
     compute.add_argument(
         "--base-flop",
         type=_flop,

@@ -330,14 +330,14 @@ def apply_waivers(
                 )
             )
             continue
-        matched = False
+        matched: list[Finding] = []
         reason = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
         for position, entry in enumerate(entries):
             finding = entry.finding
             if entry.system is not system or is_protected(finding):
                 continue
             if matches(waiver, finding, manifest):
-                matched = True
+                matched.append(finding)
                 if not finding.waived:
                     waived = finding.with_(waived=True, waiver_reason=reason)
                     entries[position] = Entry(waived, system)
@@ -359,12 +359,31 @@ def apply_waivers(
                     "AIA901",
                     (*where, "expires"),
                     f"{label} expires on {waiver.expires.isoformat()} ({when}); after that "
-                    f"{waiver.rule} fails the build again",
+                    + _after_expiry(waiver.rule, matched, options.fail_on),
                     subject=subject,
                     value=True,
                 )
             )
     return entries + _select([Entry(f, system) for f in notes], options)
+
+
+def _after_expiry(rule: str, waived: list[Finding], fail_on: str) -> str:
+    """What lapses with a waiver: which rule's findings come back, and whether they fail."""
+    from aiact_lint.findings import SEVERITY_RANK
+
+    subjects = sorted({f.subject.rstrip(":").replace(":", " ", 1) for f in waived if f.subject})
+    worst = max(waived, key=lambda f: SEVERITY_RANK.get(f.severity, 0)).severity
+    shown = ", ".join(subjects[:3]) + (
+        f" and {len(subjects) - 3} more" if len(subjects) > 3 else ""
+    )
+    what = f"{rule} ({worst}{': ' + shown if shown else ''})"
+    if fail_on != "never" and SEVERITY_RANK.get(worst, 0) >= SEVERITY_RANK.get(fail_on, 9):
+        return f"{what} fails the build again (--fail-on {fail_on})"
+    if fail_on == "never":
+        return f"{what} is reported again (--fail-on never: the build does not fail)"
+    return (
+        f"{what} is reported again; as a {worst} it does not fail the build (--fail-on {fail_on})"
+    )
 
 
 # --- baselines ---------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         if finding["waived"]:
             waived.append(finding)
             continue
+        if quiet and finding["severity"] == "info":
+            continue  # --quiet: what needs doing (errors and warnings) and the verdict
         location = f"{clean(_display(finding['path']))}:{finding['line']}:{finding['column']}:"
         severity = finding["severity"]
         head = (
