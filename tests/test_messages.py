@@ -120,3 +120,29 @@ def test_aia901_names_the_rule_and_says_truly_whether_it_fails(tmp_path: Path) -
     strict = run_cli(*base, "--fail-on", "warning", cwd=tmp_path).json()
     [notice] = [f for f in strict["findings"] if f["rule"] == "AIA901"]
     assert "AIA703 (warning: obligation ai_literacy) fails the build again" in notice["message"]
+
+
+def test_aia602_names_the_original_compute_and_its_third(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        """\
+schema_version: 1
+system: {name: Tuned model}
+roles: [provider]
+market: {regions: [EU]}
+models:
+  - id: base-7b
+    generates: [text]
+    training_compute_flop: 8.4e22
+    modifications:
+      - {kind: continued_pretraining, compute_flop: 4.0e22}
+    placed_on_market_by_us: true
+risk: {classification: minimal}
+""",
+    )
+    run = run_cli("check", "--manifest-only", "--as-of", AS_OF, "--format", "json", cwd=tmp_path)
+    [finding] = [f for f in run.json()["findings"] if f["rule"] == "AIA602"]
+    message = finding["message"]
+    assert "add 4e+22 FLOP, more than one third (2.8e+22 FLOP)" in message
+    assert "of the original model's training compute of 8.4e+22 FLOP" in message
+    assert "training compute (2.8e+22" not in message  # the third is not the original
