@@ -231,7 +231,9 @@ def _model_in(model: str, finding: Finding) -> bool:
     subject = finding.subject
     if subject == f"model:{model}" or subject.startswith(f"model:{model}:"):
         return True
-    if subject.startswith(("obligation:", "diff:")) and subject.endswith(f":{model}"):
+    if subject.startswith(("obligation:", "diff:")) and (
+        subject.endswith(f":{model}") or model in subject.rsplit(":", 1)[-1].split(",")
+    ):
         return True
     pattern = rf"(?<![\w./-]){re.escape(model)}(?![\w/-]|\.\w)"
     return re.search(pattern, finding.message) is not None
@@ -251,11 +253,10 @@ def matches(waiver: Waiver, finding: Finding, manifest: Manifest) -> bool:
     if waiver.model is not None and not _model_in(waiver.model, finding):
         return False
     if waiver.obligation is not None:
-        subject = finding.subject
-        if not (
-            subject == f"obligation:{waiver.obligation}"
-            or subject.startswith(f"obligation:{waiver.obligation}:")
-        ):
+        # "obligation:ID[,ID...]:MODEL": one finding per missing document, which several
+        # obligations may share.
+        kind, _, rest = finding.subject.partition(":")
+        if kind != "obligation" or waiver.obligation not in rest.split(":", 1)[0].split(","):
             return False
     return True
 

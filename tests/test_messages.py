@@ -146,3 +146,36 @@ risk: {classification: minimal}
     assert "add 4e+22 FLOP, more than one third (2.8e+22 FLOP)" in message
     assert "of the original model's training compute of 8.4e+22 FLOP" in message
     assert "training compute (2.8e+22" not in message  # the third is not the original
+
+
+def test_one_missing_evidence_finding_per_document_at_its_own_key(tmp_path: Path) -> None:
+    manifest = write(tmp_path, HIGH_RISK)
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    run = run_cli("check", "--manifest-only", "--as-of", "2028-01-10", "--format", "json",
+                  cwd=tmp_path)  # fmt: skip
+    missing = [f for f in run.json()["findings"] if f["rule"] in ("AIA701", "AIA703")]
+    for key in ("logging", "human_oversight", "risk_management"):
+        about = [f for f in missing if f"evidence.{key} declares" in f["message"]]
+        assert len(about) == 1, (key, about)  # provider's and deployer's duty: one document
+        assert lines[about[0]["line"] - 1].strip().startswith(f"{key}:"), (key, about[0])
+    [logs] = [f for f in missing if "evidence.logging" in f["message"]]
+    assert "record_keeping (Art. 12)" in logs["message"]
+    assert "deployer_log_retention (Art. 26(6))" in logs["message"]
+    assert len({(f["line"], f["column"]) for f in missing}) < len(missing)  # absent keys share
+    at_keys = [f for f in missing if lines[f["line"] - 1].startswith("  ")]
+    assert len(at_keys) == 3
+
+
+def test_a_waiver_for_either_obligation_of_a_shared_document_matches(tmp_path: Path) -> None:
+    waiver = (
+        "waivers:\n  - rule: AIA701\n    obligation: deployer_log_retention\n"
+        "    reason: log store being procured\n    owner: ops@example.com\n"
+        "    expires: 2028-06-30\n"
+    )
+    write(tmp_path, HIGH_RISK + waiver)
+    run = run_cli("check", "--manifest-only", "--as-of", "2028-01-10", "--format", "json",
+                  cwd=tmp_path)  # fmt: skip
+    findings = run.json()["findings"]
+    [logs] = [f for f in findings if "evidence.logging declares" in f["message"]]
+    assert logs["waived"] is True
+    assert "AIA902" not in {f["rule"] for f in findings}

@@ -47,30 +47,18 @@ def _in_grace(ctx: RuleContext, obligation: Obligation) -> bool:
 
 def obligations(ctx: RuleContext) -> Iterator[Finding]:
     upcoming: dict[str, list[Obligation]] = defaultdict(list)
+    # One finding per missing document: obligations that name the same evidence key (the
+    # provider's and the deployer's duty on logs, two models' documentation) share it.
+    missing: dict[str, list[Obligation]] = {}
     for obligation in ctx.obligations:
         if obligation.status == "upcoming":
             upcoming[obligation.applies_from.isoformat()].append(obligation)
             continue
         if obligation.status != "missing" or obligation.problem or _in_grace(ctx, obligation):
             continue
-        code = obligation.rule or ("AIA701" if obligation.verified else "AIA703")
-        who = f"the {obligation.role}"
-        if obligation.model:
-            who += f" of model {obligation.model}"
-        unverified = "" if obligation.verified else f" UNVERIFIED: {obligation.note or ''}".rstrip()
-        note = f" {obligation.note}" if obligation.note and obligation.verified else ""
-        yield ctx.finding(
-            code,
-            _location(ctx, obligation),
-            f"{obligation.id} ({obligation.article}): {obligation.title} — applies to {who} "
-            f"since {obligation.applies_from.isoformat()}, but {obligation.evidence_key} "
-            f"declares no evidence.{note}{unverified}",
-            article=obligation.article,
-            fix=f"Write the document and set {obligation.evidence_key} to its path."
-            if (obligation.evidence_key or "").startswith("evidence.")
-            else None,
-            subject=f"obligation:{obligation.id}:{obligation.model or ''}",
-        )
+        missing.setdefault(obligation.evidence_key or f"({obligation.id})", []).append(obligation)
+    for group in missing.values():
+        yield _missing(ctx, group)
     for date, group in sorted(upcoming.items()):
         listed = ", ".join(f"{o.id} ({o.article})" for o in group[:8])
         more = f" and {len(group) - 8} more" if len(group) > 8 else ""
@@ -84,6 +72,41 @@ def obligations(ctx: RuleContext) -> Iterator[Finding]:
             "what will be missing.",
             subject=f"upcoming:{date}",
         )
+
+
+def _duty(obligation: Obligation) -> str:
+    who = f"the {obligation.role}"
+    if obligation.model:
+        who += f" of model {obligation.model}"
+    return (
+        f"{obligation.id} ({obligation.article}): {obligation.title} — applies to {who} "
+        f"since {obligation.applies_from.isoformat()}"
+    )
+
+
+def _missing(ctx: RuleContext, group: list[Obligation]) -> Finding:
+    """The finding for one missing document, at its own evidence key where the manifest has it."""
+    first = next((o for o in group if o.verified), group[0])
+    code = first.rule or ("AIA701" if first.verified else "AIA703")
+    key = first.evidence_key
+    duties = "; ".join(_duty(o) for o in group)
+    notes = [o.note for o in group if o.note]
+    unverified = [o for o in group if not o.verified]
+    note = f" {notes[0]}" if notes and not unverified else ""
+    flagged = f" UNVERIFIED: {unverified[0].note or ''}".rstrip() if unverified else ""
+    articles = ", ".join(dict.fromkeys(o.article for o in group))
+    ids = ",".join(dict.fromkeys(o.id for o in group))
+    models = ",".join(dict.fromkeys(o.model or "" for o in group))
+    return ctx.finding(
+        code,
+        _location(ctx, first),
+        f"{duties}, but {key} declares no evidence.{note}{flagged}",
+        article=articles,
+        fix=f"Write the document and set {key} to its path."
+        if (key or "").startswith("evidence.")
+        else None,
+        subject=f"obligation:{ids}:{models}",
+    )
 
 
 def marking_grace(ctx: RuleContext) -> Iterator[Finding]:
