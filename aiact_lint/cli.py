@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-color", dest="color", action="store_false", help="never colour the text output"
     )
     _add_decision_options(check)
+    _add_fix_options(check)
     check.set_defaults(func=cmd_check)
 
     rules = commands.add_parser("rules", help="list the rule catalogue")
@@ -117,7 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="RULE", help="a rule code (AIA301) or name")
     explain.set_defaults(func=cmd_explain)
 
-    schema = commands.add_parser("schema", help="print the manifest JSON Schema")
+    schema = commands.add_parser(
+        "schema",
+        help="print the manifest JSON Schema, or write a copy for editors",
+        description="Print the manifest JSON Schema. With --output, write it to a file (a "
+        "folder: FOLDER/aiact.schema.json) that manifests name in their modeline by a relative "
+        "path, `# yaml-language-server: $schema=../aiact.schema.json`, as `init` writes it.",
+    )
+    schema.add_argument(
+        "--output", "-o", metavar="PATH", help="write the schema here (file or folder)"
+    )
     schema.set_defaults(func=cmd_schema)
 
     compute = commands.add_parser(
@@ -287,6 +297,16 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument(
         "--model", dest="models", action="append", metavar="ID", help="a model it uses"
     )
+    answer.add_argument(
+        "--gpai",
+        action="append",
+        metavar="ID",
+        help="this model is a general-purpose AI model (Art. 3(63)); well-known models are "
+        "answered from aiact-lint's known-models table",
+    )
+    answer.add_argument(
+        "--not-gpai", action="append", metavar="ID", help="this model is not a GPAI model"
+    )
     init.set_defaults(func=cmd_init)
 
     report = commands.add_parser(
@@ -383,6 +403,46 @@ def _add_decision_options(check: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_fix_options(check: argparse.ArgumentParser) -> None:
+    """ruff's fixing flags, for the manifest and the code it governs."""
+    group = check.add_argument_group(
+        "fixes",
+        "Edit the manifests (ruamel round trip: comments and layout kept) and, with "
+        "--add-noqa, the code files the findings name; nothing else. Evidence is never "
+        "invented. Files with uncommitted changes are refused unless --force.",
+    )
+    group.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply safe fixes: declare models the code uses (with what the code and the "
+        "known-models table show), answer the GPAI status of well-known models, remove "
+        "waivers that match nothing",
+    )
+    group.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also fixes that change a legal claim: risk.classification to the determined "
+        "tier, provider into roles (implies --fix)",
+    )
+    group.add_argument(
+        "--add-noqa",
+        metavar="REASON",
+        help="write `aiact-lint: ignore[CODE] REASON` at each code finding (AIA850, "
+        "AIA853-AIA855) that is selected; narrow it with --select",
+    )
+    group.add_argument(
+        "--diff",
+        action="store_true",
+        help="show the fixes as a unified diff and write nothing (exit 1 if any; implies --fix "
+        "unless --add-noqa is given alone)",
+    )
+    group.add_argument(
+        "--force",
+        action="store_true",
+        help="fix files even with uncommitted changes (or outside git)",
+    )
+
+
 def options_from(args: argparse.Namespace) -> Options:
     options = Options(paths=list(args.paths))
     if args.as_of is not None:
@@ -451,12 +511,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     from aiact_lint.runner import run_check
 
     options = options_from(args)
+    fixing = args.fix or args.unsafe_fixes or args.diff or args.add_noqa is not None
     try:
         settings = configure(options)  # the configuration file, under the flags
         if args.show_settings:
             sys.stdout.write(show_settings(settings, options))
             return 0
-        result = run_check(options)
+        if fixing:
+            from aiact_lint.fix.command import run_fix
+            from aiact_lint.fix.files import FixRefused
+
+            try:
+                result, code = run_fix(
+                    options,
+                    fix=args.fix or args.unsafe_fixes or (args.diff and args.add_noqa is None),
+                    unsafe=args.unsafe_fixes,
+                    noqa_reason=args.add_noqa,
+                    diff=args.diff,
+                    force=args.force,
+                    check=run_check,
+                )
+            except FixRefused as refused:
+                raise UsageError(str(refused)) from None
+            if args.diff:
+                return code
+        else:
+            result = run_check(options)
     except SettingsError as error:
         raise UsageError(str(error)) from None
     emit(render(to_document(result), options), options.output)
@@ -557,9 +637,23 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from aiact_lint.manifest import SCHEMA_FILE
+    from pathlib import Path
 
-    sys.stdout.write(SCHEMA_FILE.read_text(encoding="utf-8"))
+    from aiact_lint.schema.local_copy import schema_text, write_copy
+
+    if not args.output:
+        sys.stdout.write(schema_text())
+        return 0
+    target = Path(args.output)
+    if target.name in ("aiact.yaml", "aiact.yml"):
+        raise UsageError(f"--output {args.output}: that is a manifest's name; not overwritten")
+    if not target.is_dir() and not target.parent.is_dir():
+        raise UsageError(f"--output {args.output}: no such folder {target.parent}")
+    written = write_copy(target)
+    sys.stderr.write(
+        f"aiact-lint: wrote {written}; name it in a manifest's first line: "
+        "# yaml-language-server: $schema=<path relative to the manifest>\n"
+    )
     return 0
 
 

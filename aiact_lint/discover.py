@@ -43,6 +43,9 @@ class Discovery:
     def __init__(self) -> None:
         self.manifests: list[Path] = []
         self.errors: list[DiscoveryError] = []
+        # Folders given (or the default ".") that hold no manifest: not an input error; the
+        # run looks at their code instead ("no manifest yet", AIA808).
+        self.empty: list[Path] = []
 
 
 def git_available() -> bool:
@@ -139,13 +142,7 @@ def discover(paths: list[str], repo_root: Path | None) -> Discovery:
                 continue
             candidates = [p for p in found if p.exists() or p.is_symlink()]
             if not candidates:
-                discovery.errors.append(
-                    DiscoveryError(
-                        given,
-                        "no aiact.yaml or aiact.yml found here; create one with "
-                        "`aiact-lint init` or name a manifest",
-                    )
-                )
+                discovery.empty.append(absolute)
         else:
             candidates = [absolute]
         for candidate in candidates:

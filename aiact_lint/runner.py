@@ -27,8 +27,9 @@ def run_check(options: Options) -> CheckResult:
     discovery = discover(options.paths, find_root(cwd))
     for error in discovery.errors:
         result.findings.append(make_finding("AIA003", error.path, (1, 1, 1, 2), error.message))
+    files, empty = _no_manifest_folders(discovery.manifests, discovery.empty)
     manifests = []
-    for file in discovery.manifests:
+    for file in files:
         if base == file.parent or base in file.parents:
             root = base
         else:
@@ -40,5 +41,28 @@ def run_check(options: Options) -> CheckResult:
         manifests.append(manifest)
     if code_scans is not None:  # AI use in files no manifest governs, once per run
         result.findings.extend(code_scans.unowned(options.paths, cwd, base, manifests))
+    if empty and not options.manifest_only:  # no manifest yet: what the code shows
+        from aiact_lint.repo.no_manifest import ai_use_findings
+
+        for folder in empty:
+            result.findings.extend(ai_use_findings(folder, base))
     decide(result, manifests, options)  # config, waivers, baselines, --diff-base
     return result
+
+
+def _no_manifest_folders(manifests: list[Path], empty: list[Path]) -> tuple[list[Path], list[Path]]:
+    """A folder without a manifest of its own is governed by a manifest above it, if there is
+    one (that system is checked); otherwise it has none yet."""
+    if not empty:
+        return manifests, []
+    from aiact_lint.repo.no_manifest import governing_manifest
+
+    files = list(manifests)
+    without = []
+    for folder in empty:
+        above = governing_manifest(folder)
+        if above is None:
+            without.append(folder)
+        elif above not in files:
+            files.append(above)
+    return sorted(files, key=lambda p: p.as_posix()), without

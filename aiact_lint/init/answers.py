@@ -21,6 +21,9 @@ CAPABILITY_KEYS = (
 class ModelAnswer:
     id: str
     access: Optional[str] = None  # api | weights; None: not known, not written
+    general_purpose: Optional[bool] = None  # Art. 3(63); None: unknown, not written
+    provider: Optional[str] = None  # who provides it, when known
+    basis: str = ""  # why general_purpose is what it is (the known-models table, the user)
 
 
 @dataclass
@@ -80,8 +83,12 @@ class Answers:
             models = []
             for model in self.models:
                 entry: dict[str, Any] = {"id": model.id}
+                if model.provider:
+                    entry["provider"] = model.provider
                 if model.access:
                     entry["access"] = model.access
+                if model.general_purpose is not None:
+                    entry["general_purpose"] = model.general_purpose
                 models.append(entry)
             data["models"] = models
         use_case: dict[str, Any] = {}

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -16,6 +18,7 @@ from aiact_lint.init.prompts import InitAborted, Prompter
 from aiact_lint.init.suggest import (
     CodeFindings,
     PointSuggestion,
+    annex_i_titles,
     annex_suggestions,
     point_title,
     scan_code,
@@ -52,6 +55,8 @@ ANSWER_FLAGS = (
     "remote_biometric_id",
     "profiling",
     "models",
+    "gpai",
+    "not_gpai",
 )
 
 
@@ -130,17 +135,51 @@ def validate_flags(args: argparse.Namespace) -> None:
         raise InitAborted("; ".join(problems))
 
 
+@dataclass
+class Declined:
+    """Something the code shows that the user said no to: `check` will raise ``code`` at
+    ``places`` unless each carries a suppression with a reason."""
+
+    code: str  # AIA850 | AIA853 | AIA854
+    label: str  # 'model gpt-4o-mini' / 'the chat endpoint'
+    places: list[tuple[str, int]]  # root-relative path, line
+    reason: str  # the suppression's default reason
+
+
 class Dialogue:
     """The questions, in the order the law needs them, and what was suggested on the way."""
 
-    def __init__(self, prompter: Prompter, args: argparse.Namespace, folder: Path) -> None:
+    def __init__(
+        self,
+        prompter: Prompter,
+        args: argparse.Namespace,
+        folder: Path,
+        code: Optional[CodeFindings] = None,
+    ) -> None:
         self.p = prompter
         self.args = args
         self.folder = folder
         self.accept = bool(arg(args, "yes"))
         self.answers = Answers()
         self.not_accepted: list[str] = []  # suggestions left out, for the closing notes
-        self.code = CodeFindings(available=False)
+        self.accepted: list[str] = []  # what --yes took from the code or a default
+        self.unanswered: list[str] = []  # questions `check` will ask, with the flag to answer
+        self.notes: list[str] = []  # what `check` will say about an answer, for information
+        self.declined: list[Declined] = []
+        self.code = code if code is not None else CodeFindings(available=False)
+        self._scanned = code is not None
+
+    def show(self, rel: str) -> str:
+        """A root-relative repository path as the user sees it (from the current folder)."""
+        root = self.code.root
+        if root is None:
+            return rel
+        path, _, line = rel.partition(":")
+        try:
+            shown = os.path.relpath(root / path).replace(os.sep, "/")
+        except ValueError:
+            shown = path
+        return f"{shown}:{line}" if line else shown
 
     # --- helpers: a flag answers; else the prompt; else (non-interactive) nothing is claimed ---
 
@@ -165,7 +204,7 @@ class Dialogue:
         a = self.answers
         p = self.p
         args = self.args
-        if arg(args, "code_scan") is not False:
+        if arg(args, "code_scan") is not False and not self._scanned:
             self.code = scan_code(self.folder)
         p.heading("The system")
         a.name = p.text(
@@ -219,11 +258,16 @@ class Dialogue:
             "Where is it placed on the market, put into service or used",
             None,
             arg(args, "regions"),
-            ["EU"] if p.interactive else [],
+            ["EU"] if p.interactive or self.accept else [],
             hint="ISO 3166-1 alpha-2 codes, EU or EEA, comma-separated.",
             check=_region_problem,
         )
         a.regions = [r.upper() for r in regions]
+        if self.accept and not p.interactive and arg(args, "regions") is None:
+            self.accepted.append(
+                "market.regions: [EU], the default (--region to change; `check` would assume "
+                "use in the Union anyway)"
+            )
         from aiact_lint.classify import union_codes
 
         if a.regions and not set(a.regions) & union_codes():
@@ -284,19 +328,38 @@ class Dialogue:
         code = self.code.capabilities
         p.heading("What the system does (Art. 5, Art. 50)")
         chat = arg(args, "chat")
+        shown = [self.show(w) for w in code.get("chat", [])]
         if chat is None and "chat" in code and not p.interactive and self.accept:
             chat = True
+            self.accepted.append(
+                "use_case.capabilities.interacts_with_natural_persons: true, from the chat "
+                f"endpoint at {', '.join(shown)} (--no-chat if no person talks to it, e.g. a "
+                "batch job)"
+            )
         if chat is not None or p.interactive:
             caps["interacts_with_natural_persons"] = p.yes_no(
                 "Does it chat or otherwise interact directly with people",
                 chat,
                 "chat" in code,
-                _found(code.get("chat"), "a chat or voice API call"),
+                _found(shown, "a chat or voice API call"),
             )
+            if caps["interacts_with_natural_persons"] is False and "chat" in code:
+                self.declined.append(
+                    Declined(
+                        "AIA854",
+                        "the chat endpoint",
+                        self.code.hint_places.get("chat", []),
+                        "no natural person interacts with it (answered in aiact-lint init)",
+                    )
+                )
         generates = arg(args, "generates")
         suggested = [m for m in MEDIA if m in code]
         if generates is None and suggested and not p.interactive and self.accept:
             generates = list(suggested)  # --yes accepts what the code shows, nothing inferred
+            self.accepted.append(
+                "use_case.capabilities.generates_synthetic_content: "
+                f"[{', '.join(suggested)}], from the code"
+            )
         if caps.get("interacts_with_natural_persons") and "text" not in suggested:
             suggested.insert(0, "text")  # the default offered: a chat answers in generated text
         if generates is not None or p.interactive:
@@ -310,6 +373,17 @@ class Dialogue:
                 ),
             )
             caps["generates_synthetic_content"] = [m for m in MEDIA if m in kinds]
+            for medium in MEDIA[1:]:
+                if medium in code and medium not in kinds:
+                    self.declined.append(
+                        Declined(
+                            "AIA853",
+                            f"the {medium} generation",
+                            self.code.hint_places.get(medium, []),
+                            f"the system does not generate {medium} for people "
+                            "(answered in aiact-lint init)",
+                        )
+                    )
         media = set(caps.get("generates_synthetic_content") or []) - {"text"}
         deep_fake = arg(args, "deep_fake")
         if deep_fake is not None or (p.interactive and media):
@@ -378,6 +452,7 @@ class Dialogue:
                 points,
                 None,
                 [],
+                labels={point: point_title(point) for point in points},
             )
         order = {point: index for index, point in enumerate(points)}
         a.annex_iii = sorted(set(declared), key=lambda point: order.get(point, len(order)))
@@ -439,7 +514,8 @@ class Dialogue:
             acts,
             [g.upper() for g in given] if given is not None else None,
             [],
-            hint="e.g. MDR (medical devices), MACHINERY, TOYS, RADIO_EQUIPMENT; none if not.",
+            hint="The acts by name; answer their codes, or none if not.",
+            labels=annex_i_titles(),
         )
         if not a.annex_i:
             return
@@ -466,13 +542,23 @@ class Dialogue:
             if found.id in ids:
                 continue
             via = f" via {found.sdk}" if found.sdk else ""
-            where = ", ".join(found.where)
+            where = ", ".join(self.show(w) for w in found.where)
             if self.offer(
                 f"Declare the model {found.id}",
                 f"Found in the code at {where}{via}.",
-                f"model {found.id} (found at {where})",
+                f"model {found.id} (found at {where}; `check` reports AIA850 there)",
             ):
                 ids.append(found.id)
+            elif p.interactive:
+                self.declined.append(
+                    Declined(
+                        "AIA850",
+                        f"model {found.id}",
+                        found.places,
+                        "not used by this system: test or example code "
+                        "(answered in aiact-lint init)",
+                    )
+                )
         if p.interactive and arg(args, "models") is None:
             ids += p.many(
                 "Other models it uses (hub id, API model name or file name; comma-separated)",
@@ -481,10 +567,17 @@ class Dialogue:
                 [],
             )
         seen: list[str] = []
+        in_code = {found.id for found in self.code.models}
         for model_id in ids:
             if model_id in seen:
                 continue
             seen.append(model_id)
+            if self.code.root is not None and model_id not in in_code:
+                self.notes.append(
+                    f"model {model_id} is not named by any code here: `check` notes it "
+                    "(AIA851, info) until the code names it (fine for a released model or one "
+                    "chosen at run time)"
+                )
             how = access.get(model_id)
             if p.interactive:
                 answer = p.choice(
@@ -495,7 +588,49 @@ class Dialogue:
                     hint="api: a hosted service; weights: the model runs on your side.",
                 )
                 how = None if answer == "unknown" else answer
-            a.models.append(ModelAnswer(model_id, how))
+            a.models.append(self.general_purpose(ModelAnswer(model_id, how)))
+
+    def general_purpose(self, model: ModelAnswer) -> ModelAnswer:
+        """Art. 3(63) for one model: the known-models table, a flag, the user, or unknown."""
+        from aiact_lint.known_models import lookup
+
+        known = lookup(model.id)
+        if known is not None and known.general_purpose is not None:
+            model.general_purpose = known.general_purpose
+            model.provider = known.provider
+            model.basis = f"{known.family}: aiact-lint's known-models table"
+            state = "a" if known.general_purpose else "not a"
+            said = (
+                f"{model.id} is {state} general-purpose AI model ({known.family}; {known.article})"
+            )
+            if self.p.interactive:
+                self.p.say(f"  {said}, from aiact-lint's known-models table.")
+            else:
+                self.accepted.append(f"{said}, from the known-models table")
+            return model
+        flagged = [m for m in arg(self.args, "gpai") or []]
+        not_flagged = [m for m in arg(self.args, "not_gpai") or []]
+        if model.id in flagged or model.id in not_flagged:
+            model.general_purpose = model.id in flagged
+            return model
+        if self.p.interactive:
+            answer = self.p.choice(
+                f"Is {model.id} a general-purpose AI model",
+                ("yes", "no", "unknown"),
+                None,
+                "unknown",
+                hint="Art. 3(63): it displays significant generality and competently performs "
+                "a wide range of distinct tasks (a large language model, say); a model trained "
+                "for one narrow task (a classifier, a detector) is not.",
+            )
+            model.general_purpose = {"yes": True, "no": False}.get(answer)
+            if model.general_purpose is not None:
+                return model
+        self.unanswered.append(
+            f"is {model.id} a general-purpose AI model? (`check` reports AIA601; answer "
+            f"--gpai {model.id} or --not-gpai {model.id})"
+        )
+        return model
 
 
 def _raise(problem: Optional[str]) -> None:

@@ -1,8 +1,12 @@
 """The commented ``aiact.yaml`` for a set of answers: the schema modeline, the keys that matter.
 
-Free text is written as JSON strings (valid YAML double-quoted scalars), so no answer can break
-the YAML or smuggle in keys. Evidence the law asks for is NOT invented: the documents a user has
-to write appear as commented-out TODO lines (and in the command's output), to be filled in.
+Free text is written as JSON strings (valid YAML double-quoted scalars, folded at spaces to stay
+within 80 columns), so no answer can break the YAML or smuggle in keys. Evidence the law asks for
+is NOT invented: each document still to write is an ``evidence`` key set to ``null`` with a TODO
+comment naming a suggested path, so `check` reports it at its own line until it is written.
+
+The text passes yamllint with its default configuration (document start, line length, comment
+spacing, indentation), so it sits beside the other linters a repository runs.
 """
 
 from __future__ import annotations
@@ -15,7 +19,12 @@ from typing import Any, Optional
 
 from aiact_lint.init.answers import Answers
 
-DEFAULT_SCHEMA_URL = "https://raw.githubusercontent.com/aiact-lint/aiact-lint/main/aiact_lint/schema/aiact.schema.json"
+DEFAULT_SCHEMA_URL = (
+    "https://raw.githubusercontent.com/aiact-lint/aiact-lint/main/aiact_lint/schema/"
+    "aiact.schema.json"
+)
+WIDTH = 80  # yamllint's default line-length
+COMMENT_COLUMN = 40
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -30,13 +39,14 @@ class Todo:
     suggestion: str  # what to write, e.g. "docs/ai/risk-management.md"
     upcoming: bool
 
-    def line(self) -> str:
-        when = (
-            f"applies from {self.applies_from.isoformat()}"
-            if self.upcoming
-            else f"applies since {self.applies_from.isoformat()}"
-        )
-        return f"{self.article} — {self.title}: {self.suggestion} ({when})"
+    def when(self) -> str:
+        verb = "from" if self.upcoming else "since"
+        return f"{verb} {self.applies_from.isoformat()}"
+
+    def line(self, shown: str = "") -> str:
+        """One line of the closing TODO list; ``shown``: the suggestion as the user sees it."""
+        applies = "applies " + self.when()
+        return f"{self.article} — {self.title}: {shown or self.suggestion} ({applies})"
 
 
 def schema_url() -> str:
@@ -61,6 +71,8 @@ def enum(value: str) -> str:
         "null",
         "y",
         "n",
+        "true",
+        "false",
     ):
         return value
     return q(value)
@@ -72,17 +84,6 @@ def flow(values: list[str], quote_all: bool = False) -> str:
 
 def boolean(value: Optional[bool]) -> str:
     return "null" if value is None else ("true" if value else "false")
-
-
-def _comment(text: str, width: int) -> str:
-    return " " * max(1, width) + "# " + text
-
-
-def _kv(indent: int, key: str, value: str, comment: str = "", column: int = 44) -> str:
-    line = f"{' ' * indent}{key}: {value}"
-    if comment:
-        line += _comment(comment, column - len(line))
-    return line
 
 
 def evidence_suggestion(key: str) -> str:
@@ -100,6 +101,84 @@ def evidence_suggestion(key: str) -> str:
     return "a document in this repository"
 
 
+# --- layout: lines within 80 columns, comments two spaces from content -------------------------
+
+
+def fold(prefix: str, quoted: str, indent: int) -> list[str]:
+    """``prefix + quoted`` as lines within WIDTH: a double-quoted scalar folded at single spaces
+    (YAML turns each such line break back into one space). Never breaks inside an escape or at
+    a run of spaces, so the value reads back exactly."""
+    lines: list[str] = []
+    head = prefix
+    rest = quoted
+    pad = " " * indent
+    while len(head) + len(rest) > WIDTH:
+        room = WIDTH - len(head)
+        cut = -1
+        for index in range(min(room, len(rest) - 1), 0, -1):
+            if rest[index] == " " and rest[index - 1] not in " \\" and rest[index + 1] != " ":
+                cut = index
+                break
+        if cut <= 0:  # one long word: let it overflow (yamllint allows non-breakable words)
+            break
+        lines.append(head + rest[:cut])
+        rest = rest[cut + 1 :]
+        head = pad
+    lines.append(head + rest)
+    return lines
+
+
+def kv(indent: int, key: str, value: str, comment: str = "") -> list[str]:
+    """``key: value  # comment``; the comment moves above when the line would be too long."""
+    pad = " " * indent
+    line = f"{pad}{key}: {value}" if value else f"{pad}{key}:"
+    if not comment:
+        if value.startswith('"'):
+            return fold(f"{pad}{key}: ", value, indent + 2)
+        return [line]
+    text = f"# {comment}"
+    column = max(len(line) + 2, min(COMMENT_COLUMN, WIDTH - len(text)))
+    if column + len(text) <= WIDTH:
+        return [line.ljust(column) + text]
+    above = comment_lines(comment, indent)
+    if value.startswith('"'):
+        return [*above, *fold(f"{pad}{key}: ", value, indent + 2)]
+    return [*above, line]
+
+
+def items(
+    indent: int, key: str, values: list[str], comment: str = "", quote: bool = False
+) -> list[str]:
+    """A list: flow style when it fits on one line, else one item per line."""
+    inline = kv(indent, key, flow(values, quote), comment)
+    if all(len(line) <= WIDTH for line in inline) or not values:
+        return inline
+    pad = " " * indent
+    lines = [f"{pad}# {comment}"] if comment else []
+    lines.append(f"{pad}{key}:")
+    for value in values:
+        lines += fold(f"{pad}  - ", q(value) if quote else enum(value), indent + 4)
+    return lines
+
+
+def comment_lines(text: str, indent: int = 0) -> list[str]:
+    """A comment wrapped to WIDTH."""
+    pad = " " * indent + "# "
+    words = text.split()
+    lines: list[str] = []
+    current = pad
+    for word in words:
+        if current != pad and len(current) + len(word) > WIDTH:
+            lines.append(current.rstrip())
+            current = pad
+        current += word + " "
+    lines.append(current.rstrip())
+    return lines
+
+
+# --- the manifest -------------------------------------------------------------------------------
+
+
 def render(
     answers: Answers,
     risk: str,
@@ -107,166 +186,158 @@ def render(
     as_of: datetime.date,
     url: Optional[str] = None,
 ) -> str:
-    """The manifest text. ``risk`` is the determined tier (``out_of_scope`` claims minimal)."""
+    """The manifest text. ``risk`` is the determined tier (``out_of_scope`` claims minimal).
+    ``url``: the schema for the modeline (a relative path to a local copy, or a URL)."""
     data = answers.data()
     lines = [
         f"# yaml-language-server: $schema={url or schema_url()}",
-        f"# aiact.yaml for one AI system, written by `aiact-lint init` (law as of {as_of}).",
-        "# Keep it true: `aiact-lint check` holds these facts against Regulation (EU)",
-        "# 2024/1689 as amended by Regulation (EU) 2026/1744, and the repository against them.",
-        _kv(0, "schema_version", "1"),
+        "# aiact.yaml for one AI system, written by `aiact-lint init` (law as of",
+        f"# {as_of}). Keep it true: `aiact-lint check` holds these facts against",
+        "# Regulation (EU) 2024/1689 as amended by Regulation (EU) 2026/1744, and the",
+        "# code against them.",
+        "---",
+        "schema_version: 1",
         "",
         "system:",
-        _kv(2, "name", q(answers.name)),
+        *kv(2, "name", q(answers.name)),
     ]
     if answers.description:
-        lines.append(_kv(2, "description", q(answers.description)))
+        lines += kv(2, "description", q(answers.description))
     if answers.developer:
-        lines.append(_kv(2, "developer", answers.developer, "who built it: us | third_party"))
+        lines += kv(2, "developer", answers.developer, "who built it: us | third_party")
     lines += [
         "",
         "# Roles this organisation holds for THIS system (Art. 3(3)-(8)).",
-        _kv(0, "roles", flow(answers.roles)),
+        *kv(0, "roles", flow(answers.roles)),
     ]
-    organisation = data.get("organisation") or {}
-    if organisation:
-        lines += ["", "organisation:"]
-        if "established_in" in organisation:
-            lines.append(
-                _kv(2, "established_in", enum(organisation["established_in"]), "Art. 22, Art. 54")
-            )
-        if "public_authority" in organisation:
-            lines.append(
-                _kv(
-                    2,
-                    "public_authority",
-                    boolean(organisation["public_authority"]),
-                    "body governed by public law (Art. 27)",
-                )
-            )
-    market = data.get("market") or {}
-    if market:
-        lines += ["", "market:"]
-    if "regions" in market:
-        lines.append(
-            _kv(2, "regions", flow(market["regions"]), "placed on the market / used in (Art. 2(1))")
-        )
-    if "output_used_in_eu" in market:
-        lines.append(
-            _kv(2, "output_used_in_eu", boolean(market["output_used_in_eu"]), "Art. 2(1)(c)")
-        )
-    if "placed_on_market" in market:
-        lines.append(
-            _kv(2, "placed_on_market", market["placed_on_market"], "first placed / in service")
-        )
-    if "brand" in market:
-        lines.append(_kv(2, "brand", market["brand"], "under whose name (Art. 25(1)(a))"))
-    if "free_open_source" in market:
-        lines.append(
-            _kv(
-                2,
-                "free_open_source",
-                boolean(market["free_open_source"]),
-                "the SYSTEM (Art. 2(12))",
-            )
-        )
-    if answers.models:
-        lines += ["", "# Every model the system uses, own or third-party, API or weights."]
-        lines.append("models:")
-        for model in answers.models:
-            lines.append(f"  - id: {q(model.id)}")
-            if model.access:
-                lines.append(_kv(4, "access", model.access, "api | weights"))
-        lines.append(
-            "    # Add provider, license, general_purpose or training_compute_flop where known:"
-        )
-        lines.append("    # they decide the general-purpose AI model duties (Art. 51-55).")
-    lines += _use_case(answers, data["use_case"])
+    lines += _organisation(data.get("organisation") or {})
+    lines += _market(data.get("market") or {})
+    lines += _models(answers)
+    lines += _use_case(data["use_case"])
     claimed = "minimal" if risk == "out_of_scope" else risk
     note = (
         "out of scope today; minimal if that changes"
         if risk == "out_of_scope"
-        else "what the facts above give (aiact-lint init)"
+        else "what the facts above give"
     )
-    lines += ["", "risk:", _kv(2, "classification", claimed, note)]
+    lines += ["", "risk:", *kv(2, "classification", claimed, note)]
     lines += _todo_blocks(todos)
     return "\n".join(lines) + "\n"
 
 
-def _use_case(answers: Answers, use_case: dict[str, Any]) -> list[str]:
+def _organisation(organisation: dict[str, Any]) -> list[str]:
+    if not organisation:
+        return []
+    lines = ["", "organisation:"]
+    if "established_in" in organisation:
+        value = enum(organisation["established_in"])
+        lines += kv(2, "established_in", value, "Art. 22, Art. 54")
+    if "public_authority" in organisation:
+        value = boolean(organisation["public_authority"])
+        lines += kv(2, "public_authority", value, "body governed by public law (Art. 27)")
+    return lines
+
+
+def _market(market: dict[str, Any]) -> list[str]:
+    if not market:
+        return []
+    lines = ["", "market:"]
+    if "regions" in market:
+        lines += items(2, "regions", market["regions"], "placed on the market / used (Art. 2(1))")
+    if "output_used_in_eu" in market:
+        lines += kv(2, "output_used_in_eu", boolean(market["output_used_in_eu"]), "Art. 2(1)(c)")
+    if "placed_on_market" in market:
+        value = q(market["placed_on_market"])
+        lines += kv(2, "placed_on_market", value, "first placed / in service")
+    if "brand" in market:
+        lines += kv(2, "brand", market["brand"], "under whose name (Art. 25(1)(a))")
+    if "free_open_source" in market:
+        value = boolean(market["free_open_source"])
+        lines += kv(2, "free_open_source", value, "the SYSTEM (Art. 2(12))")
+    return lines
+
+
+def _models(answers: Answers) -> list[str]:
+    if not answers.models:
+        return []
+    lines = ["", "# Every model the system uses, own or third-party, API or weights.", "models:"]
+    for model in answers.models:
+        lines += fold("  - id: ", q(model.id), 6)
+        if model.provider:
+            lines += kv(4, "provider", q(model.provider))
+        if model.access:
+            lines += kv(4, "access", model.access, "api | weights")
+        if model.general_purpose is not None:
+            lines += kv(4, "general_purpose", boolean(model.general_purpose), "Art. 3(63)")
+            if model.basis:
+                lines += comment_lines(model.basis, 4)
+        else:
+            lines += comment_lines(
+                "GPAI status unknown: add general_purpose (Art. 3(63)), or "
+                "training_compute_flop, or parameters and training_tokens.",
+                4,
+            )
+    return lines
+
+
+CAPABILITY_NOTES = {
+    "interacts_with_natural_persons": "chat, voice (Art. 50(1))",
+    "generates_synthetic_content": "text | image | audio | video (Art. 50(2))",
+    "deep_fake": "Art. 50(4)",
+    "emotion_recognition": "Art. 50(3), Annex III 1(c)",
+    "workplace_or_education_emotion_inference": "prohibited, Art. 5(1)(f)",
+    "biometric_categorisation": "Art. 50(3), Art. 5(1)(g)",
+    "remote_biometric_identification": "null | real_time | post",
+}
+
+
+def _use_case(use_case: dict[str, Any]) -> list[str]:
     lines = ["", "use_case:"]
     if "purpose" in use_case:
-        lines.append(_kv(2, "purpose", q(use_case["purpose"]), "intended purpose (Art. 3(12))"))
+        lines += kv(2, "purpose", q(use_case["purpose"]), "intended purpose (Art. 3(12))")
     if "sector" in use_case:
-        lines.append(_kv(2, "sector", q(use_case["sector"])))
+        lines += kv(2, "sector", q(use_case["sector"]))
     if "affected_persons" in use_case:
-        lines.append(_kv(2, "affected_persons", flow(use_case["affected_persons"], True)))
-    lines.append(
-        _kv(
-            2,
-            "annex_iii",
-            flow(use_case["annex_iii"], True),
-            "Annex III points; [] = none (Art. 6(2))",
-        )
+        lines += items(2, "affected_persons", use_case["affected_persons"], quote=True)
+    lines += items(
+        2, "annex_iii", use_case["annex_iii"], "Annex III points, [] = none (Art. 6(2))", True
     )
     if "annex_i" in use_case:
-        lines.append(
-            _kv(2, "annex_i", flow(use_case["annex_i"]), "Annex I legislation (Art. 6(1))")
-        )
+        lines += items(2, "annex_i", use_case["annex_i"], "Annex I legislation (Art. 6(1))")
         product = use_case.get("product") or {}
         if product:
             lines.append("  product:")
             if "safety_component" in product:
-                lines.append(
-                    _kv(4, "safety_component", boolean(product["safety_component"]), "Art. 6(1)(a)")
-                )
+                value = boolean(product["safety_component"])
+                lines += kv(4, "safety_component", value, "Art. 6(1)(a)")
             if "third_party_conformity_assessment" in product:
-                lines.append(
-                    _kv(
-                        4,
-                        "third_party_conformity_assessment",
-                        boolean(product["third_party_conformity_assessment"]),
-                        "Art. 6(1)(b)",
-                    )
-                )
+                value = boolean(product["third_party_conformity_assessment"])
+                lines += kv(4, "third_party_conformity_assessment", value, "Art. 6(1)(b)")
     if "profiling" in use_case:
-        lines.append(
-            _kv(2, "profiling", boolean(use_case["profiling"]), "voids any Art. 6(3) derogation")
-        )
+        value = boolean(use_case["profiling"])
+        lines += kv(2, "profiling", value, "voids any Art. 6(3) derogation")
     if "derogation" in use_case:
         lines += [
-            "  derogation:                                 # Art. 6(3): argued NOT high-risk",
-            _kv(4, "condition", use_case["derogation"]["condition"]),
+            *kv(2, "derogation", "", "Art. 6(3): argued NOT high-risk"),
+            *kv(4, "condition", use_case["derogation"]["condition"]),
             "    # TODO: document the assessment (Art. 6(4)), then uncomment:",
             "    # assessment: docs/ai/art-6-3-assessment.md",
         ]
     capabilities = use_case.get("capabilities") or {}
     if capabilities:
-        lines.append(
-            _kv(2, "capabilities", "", "what it does: Art. 5, Art. 50").replace(": ", ":", 1)
-        )
-        notes = {
-            "interacts_with_natural_persons": "chat, voice (Art. 50(1))",
-            "generates_synthetic_content": "text | image | audio | video (Art. 50(2))",
-            "deep_fake": "Art. 50(4)",
-            "emotion_recognition": "Art. 50(3), Annex III 1(c)",
-            "workplace_or_education_emotion_inference": "prohibited, Art. 5(1)(f)",
-            "biometric_categorisation": "Art. 50(3), Art. 5(1)(g)",
-            "remote_biometric_identification": "null | real_time | post",
-        }
+        lines += kv(2, "capabilities", "", "what it does: Art. 5, Art. 50")
         for key, value in capabilities.items():
+            note = CAPABILITY_NOTES.get(key, "")
             if isinstance(value, list):
-                text = flow(value)
-            elif isinstance(value, bool) or value is None:
-                text = boolean(value)
-            else:
-                text = enum(str(value))
-            lines.append(_kv(4, key, text, notes.get(key, "")))
+                lines += items(4, key, value, note)
+                continue
+            scalar = isinstance(value, bool) or value is None
+            lines += kv(4, key, boolean(value) if scalar else enum(str(value)), note)
     return lines
 
 
 def _todo_blocks(todos: list[Todo]) -> list[str]:
-    """Commented-out blocks for the evidence still to write: nothing here is claimed yet."""
+    """The evidence still to write: ``null`` keys (nothing claimed) and commented examples."""
     lines: list[str] = []
     transparency = [t for t in todos if t.key.startswith("transparency.")]
     evidence = [t for t in todos if t.key.startswith("evidence.")]
@@ -278,28 +349,27 @@ def _todo_blocks(todos: list[Todo]) -> list[str]:
         ]
         for todo in transparency:
             name = todo.key.split(".", 1)[1]
+            lines.append(f"#   {name}:".ljust(COMMENT_COLUMN) + f"# {todo.article}")
             if name == "synthetic_content_marking":
                 lines += [
-                    f"#   {name}:{' ' * max(1, 40 - len(name))}# {todo.article}",
-                    "#     method: c2pa                           # c2pa | watermark | metadata",
+                    "#     method: c2pa".ljust(COMMENT_COLUMN) + "# c2pa | watermark | metadata",
                     "#     evidence: [path/to/the/code/that/marks/outputs]",
                 ]
             else:
                 lines += [
-                    f"#   {name}:{' ' * max(1, 40 - len(name))}# {todo.article}",
                     '#     text: "You are interacting with an AI system."',
                     "#     evidence: [path/to/the/ui/file/that/shows/it]",
                 ]
     if evidence:
         lines += [
             "",
-            "# TODO: the documents the obligations ask for (paths relative to this file). Write",
-            "# each one, then uncomment its line; until then `aiact-lint check` reports it.",
-            "# evidence:",
+            "# The documents the obligations ask for, paths relative to this file. null:",
+            "# not written yet, and `aiact-lint check` reports each one at its line until",
+            "# its path is set here. Nothing below is claimed; each TODO names a place.",
+            "evidence:",
         ]
         for todo in evidence:
             name = todo.key.split(".", 1)[1]
-            value = todo.suggestion if todo.suggestion.startswith("docs/") else "TODO"
-            when = ("from " if todo.upcoming else "since ") + todo.applies_from.isoformat()
-            lines.append(f"#   {name}: {value}".ljust(59) + f" # {todo.article}, {when}")
+            where = todo.suggestion if todo.suggestion.startswith("docs/") else "its id"
+            lines += kv(2, name, "null", f"TODO {where} ({todo.article})")
     return lines

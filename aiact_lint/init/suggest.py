@@ -27,15 +27,21 @@ class ModelSuggestion:
     id: str
     sdk: Optional[str] = None  # the SDK or library the code calls it through (not its provider)
     access: Optional[str] = None  # api | weights
-    where: list[str] = field(default_factory=list)  # "src/app.py:12"
+    where: list[str] = field(default_factory=list)  # "src/app.py:12" (shown, at most 3)
+    places: list[tuple[str, int]] = field(default_factory=list)  # every (root-relative, line)
+    weights_only: bool = False  # only a weights file names it (no source line to suppress)
 
 
 @dataclass
 class CodeFindings:
     models: list[ModelSuggestion] = field(default_factory=list)
-    capabilities: dict[str, list[str]] = field(default_factory=dict)  # hint -> places
+    capabilities: dict[str, list[str]] = field(default_factory=dict)  # hint -> places shown
+    hint_places: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # every place
     available: bool = True  # False: no scanner in this installation
     problem: Optional[str] = None  # the scan failed: why
+    root: Optional[Path] = None  # the repository root the places are relative to
+    covered: list[str] = field(default_factory=list)  # nested manifests under the folder
+    services: dict[str, int] = field(default_factory=dict)  # service folder -> references
 
 
 def annex_iii_points() -> list[dict[str, Any]]:
@@ -48,6 +54,11 @@ def point_title(point: str) -> str:
         if entry["point"] == point:
             return str(entry["title"])
     return point
+
+
+def annex_i_titles() -> dict[str, str]:
+    """Annex I acts by their manifest code: 'Medical devices (Annex I, Section A, point 11)'."""
+    return {a["code"]: f"{a['title']} ({a['point']})" for a in table("annex_i")["acts"]}
 
 
 FIELD_NAMES = {
@@ -76,44 +87,75 @@ ACCESS_BY_KIND = {"api": "api", "hub": "weights", "local": "weights", "weights":
 HINT_FACTS = {"interaction": "chat", "image": "image", "audio": "audio", "video": "video"}
 
 
+def _inside(rel: str, folder: str) -> bool:
+    return not folder or rel == folder or rel.startswith(folder + "/")
+
+
 def scan_code(folder: Path) -> CodeFindings:
-    """Models and capability hints in the code under ``folder`` (read-only; never raises)."""
+    """Models and capability hints in the code under ``folder`` (read-only; never raises).
+
+    The repository is scanned from its root (git lists what is tracked and not ignored), and
+    only ``folder``'s subtree counts, minus the folders of manifests nested in it: their code
+    belongs to those systems and is never swept into this one."""
     try:
         from aiact_lint.repo import code_scan
     except ImportError:
         return CodeFindings(available=False)
-    scan: Any = getattr(code_scan, "scan_repository", None)
-    if scan is None:
-        return CodeFindings(available=False)
-    found = CodeFindings()
+    import shutil
+
+    from aiact_lint.manifest import find_root
+    from aiact_lint.repo.services import service_of
+
+    absolute = folder.resolve()
+    root = find_root(absolute) or absolute
+    use_git = (root / ".git").exists() and shutil.which("git") is not None
+    found = CodeFindings(root=root)
     try:
-        index = scan(folder, use_git=(folder / ".git").exists())
+        index = code_scan.scan_repository(root, use_git=use_git)
     except Exception as error:  # a scanner failure must not stop the wizard
         found.problem = f"{type(error).__name__}: {error}"
         return found
+    here = absolute.relative_to(root).as_posix() if absolute != root else ""
+    nested = [d for d in index.manifest_dirs if d != here and _inside(d, here)]
+    found.covered = sorted(nested)
+
+    def counts(rel: str) -> bool:
+        if not _inside(rel, here):
+            return False
+        return not any(rel.startswith(d + "/") for d in nested)
+
     by_id: dict[str, ModelSuggestion] = {}
-    for ref in getattr(index, "references", []):
-        model = getattr(ref, "model", None)
-        if not isinstance(model, str) or not model:
+    weights: dict[str, list[str]] = {}
+    for ref in index.references:
+        model = ref.model
+        if not isinstance(model, str) or not model or not counts(ref.path):
             continue
-        where = f"{getattr(ref, 'path', '?')}:{getattr(ref, 'line', '?')}"
+        service = service_of(root, here, ref.path)
+        found.services[service] = found.services.get(service, 0) + 1
         suggestion = by_id.get(model)
         if suggestion is None:
-            kind = getattr(ref, "kind", None)
-            sdk = getattr(ref, "provider", None)
             suggestion = ModelSuggestion(
                 id=model,
-                sdk=sdk if isinstance(sdk, str) and sdk else None,
-                access=ACCESS_BY_KIND.get(kind) if isinstance(kind, str) else None,
+                sdk=ref.provider or None,
+                access=ACCESS_BY_KIND.get(ref.kind),
+                weights_only=True,
             )
             by_id[model] = suggestion
             found.models.append(suggestion)
-        if len(suggestion.where) < 3:
-            suggestion.where.append(where)
-    for hint in getattr(index, "hints", []):
-        fact = HINT_FACTS.get(getattr(hint, "capability", ""))
-        if fact is not None:
-            places = found.capabilities.setdefault(fact, [])
-            if len(places) < 3:
-                places.append(f"{getattr(hint, 'path', '?')}:{getattr(hint, 'line', '?')}")
+        if ref.kind != "weights":
+            suggestion.weights_only = False
+            suggestion.places.append((ref.path, ref.line))
+        else:
+            weights.setdefault(model, []).append(ref.path)
+    for suggestion in found.models:  # a source line where one exists, not a weights file
+        shown = [f"{path}:{line}" for path, line in suggestion.places]
+        suggestion.where = (shown + weights.get(suggestion.id, []))[:3]
+    for hint in index.hints:
+        fact = HINT_FACTS.get(hint.capability)
+        if fact is None or not counts(hint.path):
+            continue
+        found.hint_places.setdefault(fact, []).append((hint.path, hint.line))
+        places = found.capabilities.setdefault(fact, [])
+        if len(places) < 3:
+            places.append(f"{hint.path}:{hint.line}")
     return found

@@ -100,9 +100,14 @@ def summary_line(document: dict[str, Any]) -> str:
     )
     if summary["waived"]:
         counts += f", {summary['waived']} waived"
-    manifests = plural(summary["systems"], "manifest")
+    manifests = plural(summary["systems"], "manifest") if summary["systems"] else "no manifest"
     if problems:
         text = f"Found {plural(problems, 'problem')} ({counts}) in {manifests}"
+    elif not summary["systems"]:
+        scanned = summary.get("code_scanned", True)
+        text = "Nothing to check: no aiact.yaml here" + (
+            " and no AI use in the code" if scanned else " (the code was not scanned)"
+        )
     else:
         text = f"All checks passed: {manifests}, no problems"
         if summary["waived"]:
