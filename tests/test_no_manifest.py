@@ -92,3 +92,17 @@ def test_a_suppressed_line_is_not_listed(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", {"demo.py": code_})
     code, out = check(cwd=repo)
     assert code == 0 and "AIA808" not in out
+
+
+def test_ai_use_outside_manifests_points_at_a_source_line_not_at_weights(tmp_path: Path) -> None:
+    images = (
+        "from diffusers import StableDiffusionPipeline\n\n"
+        'pipe = StableDiffusionPipeline.from_single_file("b/weights/sd.safetensors")\n'
+    )
+    repo = make_repo(
+        tmp_path / "r",
+        {"a/aiact.yaml": MINIMAL, "b/weights/sd.safetensors": "w", "b/zz/gen.py": images},
+    )
+    run = run_process("check", "--format", "json", "--as-of", AS_OF, cwd=repo)
+    [unowned] = [f for f in run.json()["findings"] if f["rule"] == "AIA855"]
+    assert (unowned["path"], unowned["line"]) == ("b/zz/gen.py", 3)
