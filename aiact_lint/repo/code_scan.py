@@ -22,7 +22,7 @@ import weakref
 from bisect import bisect_right
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from aiact_lint.catalogue import make_finding, resolve
 from aiact_lint.findings import Finding, Span
@@ -69,6 +69,19 @@ class Entry(Record):
 
     def applies(self, text: str) -> bool:
         return any(token in text for token in self.fixed)
+
+
+def _may_match(regex: str, text: str) -> bool:
+    """False when ``text`` holds none of the literals ``regex`` cannot match without (computed
+    at build time, law/compiled.json): then it is neither compiled nor run on this file."""
+    needed = _literals().get(regex)
+    return not needed or any(literal in text for literal in needed)
+
+
+@cache
+def _literals() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = table("model_pattern_literals")
+    return found
 
 
 class Patterns(Record):
@@ -505,6 +518,8 @@ def scan_text(
         if not entry.applies(text):
             continue
         for regex in entry.patterns:
+            if not _may_match(regex, text):
+                continue
             for match in _compiled(regex).finditer(text):
                 groups = match.groupdict()
                 use_line = 0
@@ -539,6 +554,8 @@ def scan_text(
                     use_line=use_line if use_line != span[0] else 0,
                 )
         for capability, regex in entry.hints:
+            if not _may_match(regex, text):
+                continue
             for match in _compiled(regex).finditer(text):
                 start, end = match.span()
                 for name, value in match.groupdict().items():
@@ -679,13 +696,29 @@ def _names(proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (0,)) -> Iterato
 class GitScan:
     """The git processes of one scan, started early so that they run while Python works."""
 
-    def __init__(self, root: Path, pats: Patterns) -> None:
+    def __init__(
+        self,
+        root: Path,
+        pats: Patterns,
+        scope: Sequence[str] = (),
+        untracked: Optional[list[str]] = None,
+    ) -> None:
+        """``scope``: root-relative folders to search (none: the whole repository). Manifests
+        are always listed repository-wide: they decide who owns the files in scope.
+        ``untracked``: the untracked files of the scope when the caller has listed them."""
         self.root = root
         self.procs: list[subprocess.Popen[bytes]] = []
         # Never leave a git process behind, whatever happens to this run.
         weakref.finalize(self, _reap, self.procs)
         excludes = [f":(exclude){prefix}/" for prefix in _vendored(root, pats.skip_dirs)]
         manifests = [f"*{name}" for name in MANIFEST_NAMES]
+        folders = [_pathspec_escape(f) + "/" for f in scope if f]
+        if "" in scope:
+            folders = []
+
+        def within(globs: Iterable[str]) -> list[str]:
+            return [f + g for f in folders for g in globs] if folders else list(globs)
+
         try:
             # One grep per pre-filter group (source code; configuration, whose fixed strings
             # such as "model" are too common in code to share a pre-filter with it).
@@ -695,10 +728,18 @@ class GitScan:
                 for token in fixed:
                     args += ["-e", token]
                 globs = [g for language in languages for g in pats.languages[language]]
-                self.greps.append(self._start(*args, "--", *globs, *excludes))
+                self.greps.append(self._start(*args, "--", *within(globs), *excludes))
             # Weights and manifests in the index, by name; untracked files that are not ignored.
-            self.listed = self._start("ls-files", "-z", "--cached", "--", *pats.weights, *manifests)
-            self.others = self._start("ls-files", "-z", "--others", "--exclude-standard")
+            listed = [*within(pats.weights), *manifests]
+            self.listed = self._start("ls-files", "-z", "--cached", "--", *listed)
+            self.untracked = untracked
+            self.others = (
+                None
+                if untracked is not None
+                else self._start(
+                    "ls-files", "-z", "--others", "--exclude-standard", "--", *(folders or ["."])
+                )
+            )
         except OSError:
             self.close()
             raise
@@ -715,10 +756,16 @@ class GitScan:
 
     def lists(self) -> tuple[list[str], list[str]]:
         """(tracked weights and manifests, untracked files that are not ignored)."""
-        return list(_names(self.listed)), list(_names(self.others))
+        others = list(_names(self.others)) if self.others is not None else self.untracked or []
+        return list(_names(self.listed)), others
 
     def close(self) -> None:
         _reap(self.procs)
+
+
+def _pathspec_escape(folder: str) -> str:
+    """A folder name as a literal part of a git (fnmatch) pathspec."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", folder)
 
 
 def _vendored(root: Path, skip_dirs: frozenset[str]) -> list[str]:
@@ -825,8 +872,15 @@ def _walk_names(root: Path, pats: Patterns) -> list[str]:
     return names
 
 
-def _scan_walk(root: Path, pats: Patterns, index: CodeIndex, reader: _Reader) -> None:
+def _scan_walk(
+    root: Path, pats: Patterns, index: CodeIndex, reader: _Reader, scope: Sequence[str] = ()
+) -> None:
     names = _walk_names(root, pats)
+    if scope and "" not in scope:
+        inside = tuple(f.strip("/") + "/" for f in scope)
+        manifests = [n for n in names if posixpath.basename(n) in MANIFEST_NAMES]
+        names = [n for n in names if n.startswith(inside)]
+        _collect_names([m for m in manifests if not m.startswith(inside)], pats, index)
     _collect_names(names, pats, index)
     for rel in names:
         language = pats.language_of(rel)
@@ -854,24 +908,27 @@ def _scan_file(
         index.suppressions[rel] = suppressions
 
 
-def scan_repository(root: Path, *, use_git: bool, started: GitScan | None = None) -> CodeIndex:
+def scan_repository(
+    root: Path, *, use_git: bool, started: GitScan | None = None, scope: Sequence[str] = ()
+) -> CodeIndex:
     """Scan the repository at ``root`` once: model references, weights, capability hints,
     suppressions and the folders holding manifests. Falls back to the walk if git fails.
-    ``started``: the git processes already running for this root (``start_git_scan``)."""
+    ``started``: the git processes already running for this root (``start_git_scan``).
+    ``scope``: root-relative folders whose files are scanned (none: all of them)."""
     pats = patterns()
     index = CodeIndex(root=root, use_git=use_git)
     reader = _Reader(root, pats.max_bytes, index)
     if use_git:
         try:
-            _scan_git(started or GitScan(root, pats), pats, index, reader)
+            _scan_git(started or GitScan(root, pats, scope), pats, index, reader)
         except (GitFailed, OSError):
             index = CodeIndex(root=root, use_git=False)
             reader = _Reader(root, pats.max_bytes, index)
-            _scan_walk(root, pats, index, reader)
+            _scan_walk(root, pats, index, reader, scope)
     else:
         if started is not None:
             started.close()
-        _scan_walk(root, pats, index, reader)
+        _scan_walk(root, pats, index, reader, scope)
     index.references.sort(key=lambda r: (r.path, r.line, r.column))
     index.hints.sort(key=lambda h: (h.path, h.line, h.column))
     index.manifest_dirs.sort()
@@ -1209,20 +1266,32 @@ class CodeScans:
     ``start``: a root whose git processes begin at once, so that git searches the files while
     Python reads and classifies the manifests."""
 
-    def __init__(self, start: Path | None = None) -> None:
+    def __init__(
+        self,
+        start: Path | None = None,
+        scope: Sequence[str] = (),
+        untracked: Optional[list[str]] = None,
+    ) -> None:
+        """``scope``: the folders (relative to ``start``) this run checks; only their files are
+        read. The quick start, `check examples/customer-chatbot`, reads that example alone.
+        ``untracked``: the untracked files of the scope, when discovery has listed them."""
         self._indexes: dict[Path, CodeIndex] = {}
         self._folders: dict[Path, set[str]] = {}
         self._started: dict[Path, GitScan] = {}
+        self._start, self._scope = start, tuple(scope)
         if start is not None and _git_usable(start):
             with contextlib.suppress(OSError):
-                self._started[start] = GitScan(start, patterns())
+                self._started[start] = GitScan(start, patterns(), self._scope, untracked)
 
     def index_for(self, manifest: Manifest) -> CodeIndex:
         root = manifest.root
         index = self._indexes.get(root)
         if index is None:
             index = scan_repository(
-                root, use_git=_git_usable(root), started=self._started.pop(root, None)
+                root,
+                use_git=_git_usable(root),
+                started=self._started.pop(root, None),
+                scope=self._scope if root == self._start else (),
             )
             self._indexes[root] = index
         self._folders.setdefault(root, set()).add(manifest.folder)

@@ -56,8 +56,8 @@ def ai_use_findings(folder: Path, base: Path) -> list[Finding]:
 
     root = find_root(folder) or folder
     use_git = (root / ".git").exists() and shutil.which("git") is not None
-    index = scan_repository(root, use_git=use_git)
     here = folder.relative_to(root).as_posix() if folder != root else ""
+    index = scan_repository(root, use_git=use_git, scope=[here])
 
     def under(rel: str) -> bool:
         return not here or rel == here or rel.startswith(here + "/")
