@@ -15,7 +15,18 @@ from typing import Any, Callable, Sequence
 from aiact_lint import LAW_VERSION, __version__
 from aiact_lint.options import FAIL_LEVELS, POLICIES, Options
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "gitlab", "auto")
+FORMATS = (
+    "text",
+    "json",
+    "sarif",
+    "github",
+    "junit",
+    "markdown",
+    "gitlab",
+    "cyclonedx",
+    "spdx3",
+    "auto",
+)
 
 
 def _date(value: str) -> datetime.date:
@@ -307,6 +318,14 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument(
         "--not-gpai", action="append", metavar="ID", help="this model is not a GPAI model"
     )
+    answer.add_argument(
+        "--fact",
+        dest="facts",
+        action="append",
+        metavar="NAME=VALUE",
+        help="answer one of the questions the law turns on (law/facts.yaml), e.g. "
+        "social_scoring=false, use_case.annex_i=[]",
+    )
     init.set_defaults(func=cmd_init)
 
     report = commands.add_parser(
@@ -330,6 +349,30 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--modification-policy", choices=POLICIES, dest="policy")
     report.add_argument("--config", metavar="PATH", help="settings file, as for check")
     report.set_defaults(func=cmd_report)
+
+    register = commands.add_parser(
+        "register",
+        help="draft the EU-database registration (Art. 49, Annex VIII) of each system",
+        description="Check the manifests like `check`, then print for each system that must be "
+        "registered the Annex VIII data (Section A: providers of high-risk systems; B: providers "
+        "relying on an Art. 6(3) derogation; C: public-authority deployers), filled from the "
+        "manifest, with every field it cannot fill listed as a gap with the key to declare.",
+    )
+    register.add_argument("paths", nargs="*", metavar="PATH", help="manifests or folders")
+    register.add_argument(
+        "--format",
+        dest="register_format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="output format (default: markdown)",
+    )
+    register.add_argument("--output", "-o", metavar="FILE", help="write the draft to FILE")
+    register.add_argument(
+        "--as-of", type=_date, metavar="YYYY-MM-DD", help="apply the law as at this date"
+    )
+    register.add_argument("--modification-policy", choices=POLICIES, dest="policy")
+    register.add_argument("--config", metavar="PATH", help="settings file, as for check")
+    register.set_defaults(func=cmd_register)
     return parser
 
 
@@ -677,6 +720,17 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.source}: not an aiact-lint JSON result (version 1)")
     if args.output_format not in RENDERERS:
         raise UsageError(f"--format {args.output_format} is not available in this version")
+    findings = document.get("findings")
+    if isinstance(findings, list) and isinstance(document.get("summary"), dict):
+        # The counts follow the findings as saved, never a summary that disagrees with them.
+        counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
+        for finding in findings:
+            if not isinstance(finding, dict):
+                continue
+            level = "waived" if finding.get("waived") else finding.get("severity")
+            if isinstance(level, str) and level in counts:
+                counts[level] += 1
+        document["summary"].update(counts)
     context = RenderContext(colour=False, quiet=args.quiet)
     emit(render_format(args.output_format, document, context), args.output)
     return 0
@@ -728,6 +782,36 @@ def cmd_report(args: argparse.Namespace) -> int:
     except SettingsError as error:
         raise UsageError(str(error)) from None
     emit(render_report(result, args.report_format, args.output), args.output)
+    return 0
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    """Check like ``report``; print the Annex VIII draft. Exit 2 when a manifest is unreadable."""
+    from aiact_lint.config import SettingsError, configure
+    from aiact_lint.register import drafts
+    from aiact_lint.report.registration import as_json, markdown
+    from aiact_lint.runner import run_check
+
+    options = Options(paths=list(args.paths))
+    if args.as_of is not None:
+        options.as_of = args.as_of
+    if args.policy is not None:
+        options.policy = args.policy
+    options.config = args.config
+    cli = {"as_of": args.as_of, "policy": args.policy}
+    options.cli_set = {name for name, value in cli.items() if value is not None}
+    try:
+        configure(options)
+        result = run_check(options)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    document = drafts(result)
+    emit((as_json if args.register_format == "json" else markdown)(document), args.output)
+    if result.input_error:
+        sys.stderr.write(
+            "aiact-lint: error: some manifests have input errors; `aiact-lint check` shows them\n"
+        )
+        return 2
     return 0
 
 

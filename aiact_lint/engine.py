@@ -24,14 +24,18 @@ def analyse(
         name=name if isinstance(name, str) else None,
         findings=list(manifest.findings),
     )
-    if not manifest.valid:
-        return system  # facts of the wrong shape cannot be classified
+    if not manifest.parsed:
+        return system  # no document to read facts from
     from aiact_lint.classify import determine
+    from aiact_lint.facts import Facts
     from aiact_lint.obligations import evaluate
     from aiact_lint.rules import run_rules
     from aiact_lint.rules.context import RuleContext
 
-    det = determine(manifest.data, options.as_of, options.policy)
+    # One bad field does not void the manifest: a value of the wrong type is an unknown fact
+    # (the schema finding says where), and everything else is still classified and checked.
+    facts = Facts(manifest.data, derived=options.derived_facts.get(manifest.path))
+    det = determine(manifest.data, options.as_of, options.policy, facts)
     inspector = None
     if not options.manifest_only:
         from aiact_lint.repo.evidence import EvidenceInspector
@@ -56,4 +60,11 @@ def analyse(
     system.models = [m.as_json() for m in det.models]
     system.obligations = [o.as_json() for o in obligations]
     system.reasons = [r.as_json() for r in det.reasons]
+    system.questions = [q.as_json() for _, q in sorted(det.questions.items(), key=_key)]
+    system.legacy = det.legacy.as_json() if det.legacy is not None else None
     return system
+
+
+def _key(item: tuple[tuple[str, int | None], object]) -> tuple[str, int]:
+    (name, model), _ = item
+    return name, -1 if model is None else model

@@ -75,9 +75,20 @@ class ModelAssessment(Record):
         }
 
 
-def thresholds() -> Mapping[str, Any]:
-    data: Mapping[str, Any] = table("gpai")["thresholds"]
+def thresholds(policy: Optional[str] = None) -> Mapping[str, Any]:
+    """The thresholds in force: the policy's own figures, under the keys the callers read."""
+    data: dict[str, Any] = dict(table("gpai")["thresholds"])
+    if policy is not None:
+        own = table("gpai")["policies"][policy]["thresholds"]
+        data["gpai_indicative_flop"] = own["gpai_flop"]
+        data["systemic_risk_flop"] = own["systemic_risk_flop"]
+        data["gpai_indicative_modalities"] = own["modalities"]
     return data
+
+
+def policy_info(policy: str) -> Mapping[str, Any]:
+    info: Mapping[str, Any] = table("gpai")["policies"][policy]
+    return info
 
 
 def estimate_compute(parameters: float, tokens: float) -> float:
@@ -104,7 +115,11 @@ def exceeds_share(part: float, whole: float, ratio: Any) -> bool:
 def _number(value: Any) -> Optional[float]:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def classify_compute(
@@ -112,74 +127,95 @@ def classify_compute(
     general_purpose: Optional[bool],
     generates: Optional[list[str]],
     designated: bool = False,
-    ignore_modality: bool = False,
+    policy: str = "commission_one_third",
 ) -> str:
-    """Status from compute and declarations. Thresholds are strict: '> 10^25', '> 10^23'."""
-    limits = thresholds()
-    if designated or (compute is not None and compute > float(limits["systemic_risk_flop"])):
+    """Status from compute and declarations. Thresholds are strict: '> 10^25', '> 10^23'.
+
+    A model declared not general-purpose is never classified by the compute thresholds: Art. 51
+    classifies general-purpose models only (the figure may still invite a second look, AIA605).
+    """
+    limits = thresholds(policy)
+    if designated:
+        return "gpai_systemic_risk"
+    if general_purpose is False:
+        return "not_gpai"
+    if compute is not None and compute > float(limits["systemic_risk_flop"]):
         return "gpai_systemic_risk"
     if general_purpose is True:
         return "gpai"
-    if general_purpose is False:
-        return "not_gpai"
     if compute is None:
         return "unknown"
     if compute > float(limits["gpai_indicative_flop"]):
-        if ignore_modality:
+        modalities = set(limits["gpai_indicative_modalities"])
+        if not modalities:
             return "gpai"
         if generates is None:
             return "unknown"
-        modalities = set(limits["gpai_indicative_modalities"])
         return "gpai" if modalities.intersection(generates) else "not_gpai"
     return "not_gpai"
 
 
 def assess(
-    entry: Mapping[str, Any], index: int, policy: str, system_provider: bool
+    entry: Mapping[str, Any],
+    index: int,
+    policy: str,
+    system_provider: bool,
+    open_source: Optional[bool] = None,
 ) -> ModelAssessment:
+    """One model's status and whether we are its provider.
+
+    ``open_source`` is the model's free and open-source fact (declared, or derived from its
+    licence; None when unknown): the Art. 53(2) / 54(6) exemption needs it and public weights.
+    """
     model_id = str(entry.get("id") or f"models[{index}]")
     declared = _number(entry.get("training_compute_flop"))
     estimated = False
     if declared is None:
         params, tokens = _number(entry.get("parameters")), _number(entry.get("training_tokens"))
         if params is not None and tokens is not None:
-            declared = estimate_compute(params, tokens)
-            estimated = True
-    modifications = entry.get("modifications") or []
-    modified = bool(modifications)
+            declared = _number(estimate_compute(params, tokens))
+            estimated = declared is not None
+    info = policy_info(policy)
+    modifications = [m for m in (entry.get("modifications") or []) if isinstance(m, dict)]
+    if info["provider_rule"] == "every_modification":
+        # White paper: fine-tuning within the scope of the original documentation, by or as
+        # anticipated by the original provider, does not make a new model.
+        counted = [m for m in modifications if m.get("within_documented_scope") is not True]
+    else:
+        counted = modifications
+    modified = bool(counted)
     added = 0.0
     for modification in modifications:
-        if isinstance(modification, dict):
-            added += _number(modification.get("compute_flop")) or 0.0
+        added += _number(modification.get("compute_flop")) or 0.0
     general = entry.get("general_purpose")
     general_purpose = general if isinstance(general, bool) else None
     generates = entry.get("generates")
     generates_list = list(generates) if isinstance(generates, list) else None
     designated = entry.get("systemic_risk_designated") is True
-    ignore_modality = policy == "cumulative"
-    base_status = classify_compute(
-        declared, general_purpose, generates_list, designated, ignore_modality
-    )
+    base_status = classify_compute(declared, general_purpose, generates_list, designated, policy)
     # Art. 51(2) counts the cumulative computation: pre-training plus every modification.
-    cumulative = None if declared is None else declared + added
-    status = classify_compute(
-        cumulative, general_purpose, generates_list, designated, ignore_modality
-    )
-    open_source = (
-        entry.get("free_open_source") is True
-        and entry.get("open_weights") is True
-        and status != "gpai_systemic_risk"
+    cumulative = None if declared is None else _number(declared + added)
+    status = classify_compute(cumulative, general_purpose, generates_list, designated, policy)
+    free = entry.get("free_open_source") if open_source is None else open_source
+    open_model = (
+        free is True and entry.get("open_weights") is True and status != "gpai_systemic_risk"
     )
     places = entry.get("placed_on_market_by_us") is True
+    own_model = entry.get("developer") == "us"
     reasons: list[str] = []
-    limits = thresholds()
+    limits = thresholds(policy)
     we_provide = False
     if not modified:
-        we_provide = places
+        we_provide = places or (own_model and system_provider)
         if places:
             reasons.append("we place this model on the market (Art. 3(3))")
-    elif policy == "commission_one_third":
-        ratio = float(table("gpai")["policies"]["commission_one_third"]["ratio"])
+        elif own_model and system_provider:
+            reasons.append(
+                "we developed this model and integrate it into our own system placed on the "
+                "market or put into service, which places the model on the market (Recital 97)"
+            )
+    elif info["provider_rule"] == "one_third":
+        ratio = float(info["ratio"])
         if declared is not None:
             reference, basis = declared, "the original model's training compute"
         else:
@@ -189,13 +225,13 @@ def assess(
         crosses = exceeds_share(added, reference, ratio)
         reasons.append(
             f"modification compute {added:.3g} FLOP is {'more' if crosses else 'not more'} than "
-            f"one third of {basis} ({ratio * reference:.3g} FLOP) [policy commission_one_third]"
+            f"one third of {basis} ({ratio * reference:.3g} FLOP) [policy {policy}]"
         )
-        we_provide = crosses and (places or system_provider)
-    else:  # cumulative: every modification makes a new model, provided by whoever places it
+        we_provide = (crosses and (places or system_provider)) or (own_model and system_provider)
+    else:  # every modification makes a new model, provided by whoever places it
         reasons.append(
             "every modification makes a new model whose category follows cumulative compute "
-            "[policy cumulative]"
+            f"alone [policy {policy}]"
         )
         we_provide = places or system_provider
     if we_provide and status in ("not_gpai", "unknown"):
@@ -211,7 +247,7 @@ def assess(
         status=status,
         base_status=base_status,
         we_are_provider=we_provide,
-        open_source=open_source,
+        open_source=open_model,
         policy=policy,
         reasons=reasons,
     )
@@ -226,10 +262,12 @@ def explain_compute(
     policy: str,
 ) -> str:
     """A worked explanation of a compute figure against the thresholds (``aiact-lint compute``)."""
-    limits = thresholds()
+    limits = thresholds(policy)
+    info = policy_info(policy)
     gpai_flop = float(limits["gpai_indicative_flop"])
     systemic_flop = float(limits["systemic_risk_flop"])
-    lines = []
+    modalities = list(limits["gpai_indicative_modalities"])
+    lines = [f"Policy {policy}: {info['title']} ({info['article']})."]
     if base_flop is None:
         assert params is not None and tokens is not None
         base_flop = estimate_compute(params, tokens)
@@ -252,28 +290,31 @@ def explain_compute(
         if value > systemic_flop:
             return "GPAI model with systemic risk (presumed, Art. 51(2): > 1e25 FLOP)"
         if value > gpai_flop:
+            if not modalities:
+                return f"GPAI model (presumed by cumulative compute alone: > {gpai_flop:.0e} FLOP)"
             return (
-                "GPAI model if it can generate text, audio, images or video (indicative "
-                "criterion > 1e23 FLOP, Commission guidelines of 18 July 2025)"
+                f"GPAI model if it can generate {', '.join(modalities)} (indicative criterion "
+                f"> {gpai_flop:.0e} FLOP, Commission guidelines of 18 July 2025)"
             )
-        return "below the indicative GPAI criterion (<= 1e23 FLOP): presumed not a GPAI model"
+        return f"below the GPAI criterion (<= {gpai_flop:.0e} FLOP): presumed not a GPAI model"
 
     lines.append(f"Category: {category(cumulative)}.")
     if modification_flop is not None:
-        if policy == "commission_one_third":
-            share = added / base_flop if base_flop else float("inf")
-            ratio = table("gpai")["policies"]["commission_one_third"]["ratio"]
+        if info["provider_rule"] == "one_third":
+            ratio = info["ratio"]
             crosses = exceeds_share(added, base_flop, ratio)
+            share = f"{added / base_flop:.1%} of" if base_flop else "more than"
             lines.append(
-                f"Policy commission_one_third: the modification is {share:.1%} of the original "
+                f"Policy {policy}: the modification is {share} the original "
                 f"compute; {'more' if crosses else 'not more'} than one third, so the modifier "
                 f"{'IS' if crosses else 'is NOT'} the provider of the modified model "
                 "(UNVERIFIED wording of the guidelines)."
             )
         else:
             lines.append(
-                "Policy cumulative: every modification makes a new model; whoever places it on "
-                "the market is its provider, with duties limited to the modification (Recital "
-                "109) unless the cumulative compute reaches a new category."
+                f"Policy {policy}: every modification makes a new model (except fine-tuning "
+                "within the scope of the original documentation); whoever places it on the "
+                "market is its provider, with duties limited to the modification (Recital 109) "
+                "unless the cumulative compute reaches a new category."
             )
     return "\n".join(lines) + "\n"

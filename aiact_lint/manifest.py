@@ -52,6 +52,13 @@ class Manifest:
     def valid(self) -> bool:
         return not any(f.severity == "error" and f.rule < "AIA2" for f in self.findings)
 
+    @property
+    def parsed(self) -> bool:
+        """A mapping was read: its facts can be classified even if some fields are unusable."""
+        return isinstance(self.doc.data, dict) and not any(
+            f.rule < "AIA1" and f.severity == "error" for f in self.findings
+        )
+
     def get(self, *path: str | int, default: Any = None) -> Any:
         node: Any = self.data
         for key in path:
@@ -253,19 +260,35 @@ def validate(manifest: Manifest) -> list[Finding]:
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+_PATHLIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
+
+
+def is_identifier_key(key: str) -> bool:
+    """Manifest keys whose value is an identifier (never a file), e.g. evidence.registration_id."""
+    from aiact_lint.lawdata import table
+
+    return key in table("facts")["identifiers"]
+
+
+def looks_like_path(value: str) -> bool:
+    return bool(_PATHLIKE.search(value))
+
+
 def path_fields(manifest: Manifest) -> Iterator[tuple[PathKey, str]]:
     """Every manifest value that names a file in the repository, with its location."""
     evidence = manifest.get("evidence", default={})
     if isinstance(evidence, dict):
         for key, value in evidence.items():
-            if isinstance(value, str):
+            if isinstance(value, str) and not is_identifier_key(f"evidence.{key}"):
                 yield ("evidence", key), value
     assessment = manifest.get("use_case", "derogation", "assessment")
     if isinstance(assessment, str):
         yield ("use_case", "derogation", "assessment"), assessment
-    authorisation = manifest.get("use_case", "capabilities", "rbi_authorisation")
-    if isinstance(authorisation, str):
-        yield ("use_case", "capabilities", "rbi_authorisation"), authorisation
+    for name in ("rbi_authorisation", "post_rbi_authorisation"):
+        reference = manifest.get("use_case", "capabilities", name)
+        # An authorisation reference may be an identifier or a document in the repository.
+        if isinstance(reference, str) and looks_like_path(reference):
+            yield ("use_case", "capabilities", name), reference
     transparency = manifest.get("transparency", default={})
     if isinstance(transparency, dict):
         for name, measure in transparency.items():
@@ -286,8 +309,34 @@ def resolve_in_repo(manifest: Manifest, value: str) -> str | None:
     return joined
 
 
+def identifier_problem(key: str, value: str) -> str | None:
+    """Why a declared identifier (evidence.registration_id) is not one, or None."""
+    from aiact_lint.lawdata import table
+
+    spec = table("facts")["identifiers"][key]
+    if value.strip().lower() in spec["placeholders"]:
+        return f'"{value}" is a placeholder, not an identifier'
+    if not re.match(spec["pattern"], value):
+        return f'"{value}" is not an identifier (one token of letters, digits and . _ : / -)'
+    return None
+
+
 def check_paths(manifest: Manifest) -> list[Finding]:
     findings = []
+    evidence = manifest.get("evidence", default={})
+    for key, value in evidence.items() if isinstance(evidence, dict) else ():
+        name = f"evidence.{key}"
+        if isinstance(value, str) and is_identifier_key(name):
+            problem = identifier_problem(name, value)
+            if problem is not None:
+                findings.append(
+                    manifest.finding(
+                        "AIA108",
+                        ("evidence", key),
+                        f"{name}: {problem} ({table_article(name)})",
+                        value=True,
+                    )
+                )
     for at, value in path_fields(manifest):
         if resolve_in_repo(manifest, value) is None:
             findings.append(
@@ -300,3 +349,9 @@ def check_paths(manifest: Manifest) -> list[Finding]:
                 )
             )
     return findings
+
+
+def table_article(key: str) -> str:
+    from aiact_lint.lawdata import table
+
+    return str(table("facts")["identifiers"][key]["article"])

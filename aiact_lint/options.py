@@ -39,6 +39,8 @@ class Options:
     new_only: bool = False
     fail_on_new_only: bool = False
     exit_zero: bool = False
+    # Facts established outside the manifests (a purpose change seen by --diff-base), by path.
+    derived_facts: dict[str, dict[str, Any]]
 
     def __init__(self, **values: Any) -> None:
         self.paths = []
@@ -49,6 +51,7 @@ class Options:
         self.severity_overrides = {}
         self.exclude = []
         self.model_aliases = {}
+        self.derived_facts = {}
         for name, value in values.items():
             if not hasattr(self, name):
                 raise TypeError(f"Options has no setting {name!r}")

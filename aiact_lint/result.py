@@ -6,12 +6,15 @@ Every output format renders the same document (``to_document``), the JSON contra
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from aiact_lint import __version__
 from aiact_lint.catalogue import get
 from aiact_lint.findings import SEVERITY_RANK, Finding, sort_findings
 from aiact_lint.options import Options
+
+if TYPE_CHECKING:
+    from aiact_lint.manifest import Manifest
 
 
 class SystemResult:
@@ -28,8 +31,12 @@ class SystemResult:
         self.routes: list[str] = []
         self.models: list[dict[str, Any]] = []
         self.obligations: list[dict[str, Any]] = []
-        self.reasons: list[dict[str, str]] = []
+        self.reasons: list[dict[str, Any]] = []
+        self.questions: list[dict[str, Any]] = []  # facts not declared that could change things
+        self.legacy: Optional[dict[str, Any]] = None  # Art. 111(2) status
         self.findings: list[Finding] = findings if findings is not None else []
+        # What the manifest declares (aiact_lint/inventory.py): identity, models, documents.
+        self.inventory: dict[str, Any] = {}
 
 
 class CheckResult:
@@ -38,6 +45,7 @@ class CheckResult:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.systems: list[SystemResult] = []
+        self.manifests: list[Manifest] = []  # in the order of ``systems``
         self.findings: list[Finding] = []  # every finding, systems' included
         # Set by the decision step (decide.py): findings a --baseline hid (counted only), and
         # findings --new-only left out of the report that still count for the exit code.
@@ -52,7 +60,7 @@ class CheckResult:
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
-        for finding in self.findings:
+        for finding in sort_findings(self.findings):  # the findings as reported, each once
             if finding.waived:
                 counts["waived"] += 1
             else:
@@ -109,7 +117,10 @@ def to_document(result: CheckResult) -> dict[str, Any]:
                 "models": system.models,
                 "obligations": system.obligations,
                 "reasons": system.reasons,
+                "questions": system.questions,
+                "legacy": system.legacy,
                 "findings": [finding_dict(f) for f in sort_findings(system.findings)],
+                "inventory": system.inventory,
             }
         )
     counts = result.counts()

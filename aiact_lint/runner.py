@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
 
 from aiact_lint.catalogue import make_finding
 from aiact_lint.decide import decide
 from aiact_lint.discover import discover
 from aiact_lint.engine import analyse
+from aiact_lint.inventory import declared
 from aiact_lint.manifest import find_root, read_manifest, relpath
 from aiact_lint.options import Options
 from aiact_lint.result import CheckResult
+
+if TYPE_CHECKING:
+    from aiact_lint.history import History
 
 
 def run_check(options: Options) -> CheckResult:
@@ -32,13 +37,23 @@ def run_check(options: Options) -> CheckResult:
         listed = _untracked_in(base, scope, discovery.untracked)
         code_scans = CodeScans(start=base, scope=scope, untracked=listed)
     manifests = []
+    history = _history(options)
+    derived: dict[str, dict[str, Any]] = {}
     for file in files:
         if base == file.parent or base in file.parents:
             root = base
         else:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
+        if history is not None and manifest.parsed:
+            from aiact_lint.purpose_change import purpose_change
+
+            changed = purpose_change(history, manifest, options)
+            if changed is not None:
+                derived[manifest.path] = {changed.name: changed}
+        options.derived_facts = derived
         system = analyse(manifest, options, code_scans)
+        system.inventory = declared(manifest)  # for the ML-BOM formats and `register`
         result.systems.append(system)
         result.findings.extend(system.findings)
         manifests.append(manifest)
@@ -49,8 +64,27 @@ def run_check(options: Options) -> CheckResult:
 
         for folder in empty:
             result.findings.extend(ai_use_findings(folder, base))
+    if history is not None:
+        history.close()
+    result.manifests = manifests
     decide(result, manifests, options)  # config, waivers, baselines, --diff-base
     return result
+
+
+def _history(options: Options) -> Optional[History]:
+    """The --diff-base repository, opened for the derived purpose-change facts (or None).
+
+    Any problem opening it is left to the decision step, which reports it as an input error.
+    """
+    if not options.diff_base:
+        return None
+    from aiact_lint.config import SettingsError
+    from aiact_lint.decide import _open_history
+
+    try:
+        return _open_history(options)
+    except SettingsError:
+        return None
 
 
 def _no_manifest_folders(manifests: list[Path], empty: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -17,7 +17,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-25"
 
-MINIMAL = """\
+# Every fact the law turns on, declared (an unstated one is a question, never a silent "no").
+NO_PRACTICES = (
+    "{subliminal_or_manipulative: false, exploits_vulnerabilities: false, social_scoring: false, "
+    "predictive_policing_profiling_only: false, untargeted_facial_scraping: false, "
+    "workplace_or_education_emotion_inference: false, biometric_categorisation: false, "
+    "remote_biometric_identification: null, emotion_recognition: false, "
+    "interacts_with_natural_persons: false, generates_synthetic_content: [], deep_fake: false, "
+    "public_interest_text: false}"
+)
+
+MINIMAL = f"""\
 schema_version: 1
 system:
   name: Shop support assistant
@@ -26,6 +36,10 @@ market:
   regions: [EU]
 risk:
   classification: minimal
+use_case:
+  annex_iii: []
+  annex_i: []
+  capabilities: {NO_PRACTICES}
 """
 
 # AIA301 (error): the purpose describes CV screening while annex_iii is empty.
@@ -42,6 +56,9 @@ use_case:
 risk:
   classification: minimal
 """
+UNDECLARED = UNDECLARED.replace(
+    "  annex_iii: []\n", f"  annex_iii: []\n  annex_i: []\n  capabilities: {NO_PRACTICES}\n"
+)
 
 # AIA401 (error): social scoring, a prohibited practice (Art. 5(1)(c)).
 SOCIAL_SCORING = """\

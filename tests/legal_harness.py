@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 
 from tests.conftest import make_repo, run_cli, run_process
 
-LEGAL_RULE = re.compile(r"^AIA[2-7]\d\d$")
+LEGAL_RULE = re.compile(r"^(AIA[2-7]\d\d|AIA10[78])$")  # legal rules, and unusable legal values
 MARKER = re.compile(r"#\s*<-\s*((?:AIA\d{3}[ ,]*)+)")
 
 
@@ -120,7 +120,16 @@ def evidence_files(manifest: Any) -> dict[str, str]:
         for value in measure.get("evidence") or []:
             if isinstance(value, str):
                 files[value] = f"// user-facing notice\nexport const NOTICE = {text!r};\n"
+                # Art. 50(2) marking counts only when the code implements the method.
+                files[value] += MARKING_CODE.get(str(measure.get("method")), "")
     return files
+
+
+MARKING_CODE = {
+    "c2pa": "const c2pa = createC2pa();\nawait c2pa.sign({ asset, manifest, signer });\n",
+    "watermark": "const encoder = WatermarkEncoder();\nencoder.set_watermark('bytes', mark);\n",
+    "metadata": "xmp['Iptc4xmpExt:DigitalSourceType'] = 'trainedAlgorithmicMedia';\n",
+}
 
 
 @dataclass

@@ -270,7 +270,7 @@ def test_diff_base_reports_the_legal_effect_of_the_change(
     action: dict[str, Any], workspace: Path, tmp_path: Path
 ) -> None:
     base = git(workspace, "rev-parse", "HEAD").strip()
-    changed = MINIMAL.replace("regions: [EU]", 'regions: [EU]\nuse_case:\n  annex_iii: ["5(b)"]')
+    changed = MINIMAL.replace("  annex_iii: []", '  annex_iii: ["5(b)"]')
     (workspace / "good" / "aiact.yaml").write_text(changed, encoding="utf-8")
     git(workspace, "commit", "-qam", "credit scoring")
     run = run_action(action, workspace, tmp_path, paths="good", as_of=AS_OF, diff_base=base)

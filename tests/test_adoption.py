@@ -86,6 +86,7 @@ EXAMPLE_FLAGS = {
     ],
     "hr-screening": [
         "--role", "deployer", "--developer", "us", "--brand", "own", "--region", "EU",
+        "--established-in", "NL",
         "--purpose", "Shortlists applicants by scoring their CVs against the job description.",
         "--annex-iii", "4(a)",
         "--profiling", "--workplace-emotion", "--model", "mistralai/Mistral-7B-v0.1",
@@ -108,11 +109,27 @@ def test_every_example_written_by_init_passes_its_own_check(
     shutil.copytree(ROOT / "examples" / name, folder)
     (folder / "aiact.yaml").unlink()
     make_repo(folder, {})
-    extra = ["--yes"] if mode == "yes" else []
-    run = aiact("init", *EXAMPLE_FLAGS[name], *extra, "--as-of", AS_OF, cwd=folder)
+    flags = [*EXAMPLE_FLAGS[name], "--as-of", AS_OF]
+    if mode == "yes":
+        run = aiact("init", *flags, "--yes", cwd=folder)
+    else:
+        # By flags alone, init names every question it could not answer, with its flag...
+        dry = aiact("init", *flags, "--dry-run", cwd=folder)
+        named = re.findall(r"--fact (\S+)=VALUE", dry.out)
+        # ...and answering them by flags leaves check nothing but evidence to ask.
+        facts = [f"--fact={n}={_default(n)}" for n in named]
+        run = aiact("init", *flags, *facts, cwd=folder)
     assert run.code == 0, run.out + run.err
     assert not_evidence(folder) == []
     yamllint(folder / "aiact.yaml")
+
+
+def _default(name: str) -> str:
+    from aiact_lint.init.questions import UNANSWERED, default
+
+    value = default(name)
+    assert value is not UNANSWERED, name
+    return json.dumps(value)
 
 
 def test_interactive_init_passes_its_own_check(tmp_path: Path) -> None:
@@ -148,13 +165,17 @@ def test_interactive_init_passes_its_own_check(tmp_path: Path) -> None:
         "",  # declare gpt-4o-mini [Y]
         "",  # other models
         "",  # how is it used [api]
+        "",  # none of the remaining questions the law asks holds [Y]
         "",  # write [Y]
     ]
     run = aiact("init", "-i", "--as-of", AS_OF, cwd=repo, stdin="\n".join(answers) + "\n")
     assert run.code == 0, run.out + run.err
     # The Annex III and Annex I choices are shown with their titles, not as bare codes.
     assert "4(a)  Recruitment or selection of natural persons" in run.out
-    assert "MDR" in run.out and "Medical devices (Annex I, Section A, point 11)" in run.out
+    assert (
+        "MDR" in run.out
+        and "Medical devices, Regulation (EU) 2017/745 (Annex I, Section A, point 11)" in run.out
+    )
     # The well-known model is answered from the table, not left "GPAI status unknown".
     assert "gpt-4o-mini is a general-purpose AI model" in run.out
     assert not_evidence(repo) == []
@@ -302,8 +323,10 @@ def test_init_in_a_folder_sees_that_folder_only_and_names_manifests_below(tmp_pa
     assert run.code == 0, run.err
     ranker = (repo / "services/cv-ranker/aiact.yaml").read_text(encoding="utf-8")
     assert "gpt-4o-mini" in ranker and "claude" not in ranker and "distilbert" not in ranker
-    # A batch job is not a chat: no interaction claimed from the Batch API's endpoint name.
-    assert "interacts_with_natural_persons" not in ranker
+    # A batch job is not a chat: no interaction claimed from the Batch API's endpoint name
+    # (the question is still asked; --yes answers it with its default, and says so).
+    assert "interacts_with_natural_persons: true" not in ranker
+    assert "from the chat endpoint" not in run.out
     # One convention for paths in what init prints: from where the user stands, as `check`
     # prints findings (the manifest itself keeps paths relative to its folder).
     assert "services/cv-ranker/docs/ai/ai-literacy.md" in run.out
@@ -347,7 +370,7 @@ def test_adopting_aiact_lint_in_a_monorepo_end_to_end(tmp_path: Path) -> None:
         "services/chatbot": ["--purpose", "Answers shop customers' questions about orders"],
         "services/cv-ranker": [
             "--purpose", "Shortlists job applicants by ranking their CVs for recruiters",
-            "--developer", "us", "--brand", "own",
+            "--developer", "us", "--brand", "own", "--established-in", "DE",
         ],
         "tools/summarise": ["--purpose", "Summarises internal engineering reports", "--no-chat"],
     }  # fmt: skip

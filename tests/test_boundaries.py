@@ -282,20 +282,25 @@ def test_art_50_applies_from_2026_08_02(tmp_path: Path, as_of: str, status: str)
 
 
 @pytest.mark.parametrize(
-    ("placed", "as_of", "code"),
+    ("placed", "as_of", "status"),
     [
-        ("2026-08-01", "2026-12-01", "AIA506"),  # placed before 2026-08-02: in the grace period
-        ("2026-08-01", "2026-12-02", "AIA502"),  # grace over
-        ("2026-08-02", "2026-12-01", "AIA502"),  # placed on the day: no grace
+        ("2026-08-01", "2026-12-01", "upcoming"),  # placed before 2026-08-02: Art. 111(4)
+        ("2026-08-01", "2026-12-02", "missing"),  # due from 2 Dec 2026
+        ("2026-08-02", "2026-12-01", "missing"),  # placed on the day: Art. 50(2) itself
     ],
 )
-def test_art_50_2_grace_for_systems_placed_before_2026_08_02(
-    tmp_path: Path, placed: str, as_of: str, code: str
+def test_art_111_4_for_generators_placed_before_2026_08_02(
+    tmp_path: Path, placed: str, as_of: str, status: str
 ) -> None:
     outcome = run(IMAGES % placed, tmp_path / "r", as_of)
-    assert code in outcome.codes
-    assert {"AIA502", "AIA506"} & outcome.codes == {code}
-    assert outcome.lines(code) == [5]
+    marking = outcome.obligation("synthetic_content_marking") or {}
+    assert marking["status"] == status
+    legacy = placed < "2026-08-02"
+    assert marking["applies_from"] == ("2026-12-02" if legacy else "2026-08-02")
+    assert marking["applies_from_article"] == ("Art. 111(4)" if legacy else "Art. 113; Art. 50")
+    assert ("AIA502" in outcome.codes) is (status == "missing")
+    if status == "missing":
+        assert outcome.lines("AIA502") == [5]
 
 
 @pytest.mark.parametrize(
@@ -324,10 +329,17 @@ def test_high_risk_obligations_by_route(
     before = run(HIGH_RISK % use_case, tmp_path / "before", day_before)
     assert _status(before, "risk_management") == "upcoming"
     assert (before.obligation("risk_management") or {})["applies_from"] == day
-    assert "AIA701" not in before.codes and "AIA702" in before.codes
+    assert not _missing(before, "risk_management") and "AIA702" in before.codes
     on = run(HIGH_RISK % use_case, tmp_path / "on", day)
     assert _status(on, "risk_management") == "missing"
-    assert "AIA701" in on.codes and "AIA702" not in on.codes
+    assert _missing(on, "risk_management") and "AIA702" not in on.codes
+
+
+def _missing(outcome: Outcome, ident: str) -> bool:
+    """An AIA701 finding reports this obligation as missing."""
+    return any(
+        f["rule"] == "AIA701" and f["message"].startswith(f"{ident} ") for f in outcome.findings
+    )
 
 
 def test_annex_i_systems_are_not_due_on_the_annex_iii_date(tmp_path: Path) -> None:

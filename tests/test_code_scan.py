@@ -26,7 +26,7 @@ from aiact_lint.repo.code_scan import (
 )
 from tests.conftest import AS_OF, ROOT, git, make_repo, run_cli
 
-MANIFEST = """\
+BASE = """\
 schema_version: 1
 system:
   name: Shop support assistant
@@ -36,6 +36,14 @@ market:
 risk:
   classification: minimal
 """
+# Every Art. 5 fact declared (an unstated one is an error of its own, AIA404).
+FACTS = (
+    "subliminal_or_manipulative: false, exploits_vulnerabilities: false, social_scoring: false, "
+    "predictive_policing_profiling_only: false, untargeted_facial_scraping: false, "
+    "workplace_or_education_emotion_inference: false, biometric_categorisation: false, "
+    "remote_biometric_identification: null"
+)
+MANIFEST = BASE + f"use_case:\n  annex_iii: []\n  annex_i: []\n  capabilities: {{{FACTS}}}\n"
 
 
 def manifest(
@@ -46,15 +54,18 @@ def manifest(
     interacts: bool | None = None,
     name: str = "Shop support assistant",
 ) -> str:
-    text = MANIFEST.replace("Shop support assistant", name)
+    text = BASE.replace("Shop support assistant", name)
     if models is not None:
         text += "models:\n" if models else "models: []\n"
         for model in models:
             text += f"  - id: {model}\n    access: api\n"
             for alias in (aliases or {}).get(model, []):
                 text += f"    aliases: ['{alias}']\n"
+    text += f"use_case:\n  annex_iii: []\n  annex_i: []\n  capabilities: {{{FACTS}}}\n"
     if generates is not None or interacts is not None:
-        text += "use_case:\n  purpose: Answer questions.\n  capabilities:\n"
+        text = text.replace(f"  capabilities: {{{FACTS}}}\n", "")
+        text += "  purpose: Answer questions.\n  capabilities:\n"
+        text += "".join(f"    {fact}\n" for fact in FACTS.replace(", ", ",").split(","))
         if generates is not None:
             text += f"    generates_synthetic_content: [{', '.join(generates)}]\n"
         if interacts is not None:
@@ -216,7 +227,16 @@ def test_undeclared_model_at_the_exact_location(tmp_path: Path) -> None:
     assert (line, column, end) == (4, 36, 53)
     assert code == 1
     finding = next(f for f in document["findings"] if f["rule"] == "AIA850")
-    assert finding["severity"] == "error" and "Annex IV" in finding["article"]
+    # A minimal-risk system: the one provision at issue is what the model is (Art. 3(63)).
+    assert finding["severity"] == "error" and finding["article"] == "Art. 3(63)"
+
+
+def test_undeclared_model_of_a_high_risk_system_cites_annex_iv(tmp_path: Path) -> None:
+    text = manifest([]).replace("  annex_iii: []", '  annex_iii: ["4(a)"]')
+    repo = make_repo(tmp_path / "r", {"aiact.yaml": text, "src/app.py": APP})
+    _, document = check(repo)
+    finding = next(f for f in document["findings"] if f["rule"] == "AIA850")
+    assert finding["article"] == "Art. 11(1), Annex IV point 2(a)"
 
 
 def test_declared_model_is_clean(tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ def test_prefix_selectors_and_specificity(tmp_path: Path) -> None:
 
 def test_rule_names_work_as_selectors(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", {"aiact.yaml": UNDECLARED})
-    _, doc, _ = check(repo, "--ignore", "obligation-missing-unverified")
+    _, doc, _ = check(repo, "--ignore", "obligation-missing-light-duty")
     assert "AIA703" not in rules_of(doc)
 
 

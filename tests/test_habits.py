@@ -59,5 +59,12 @@ def test_the_hook_path_imports_nothing_heavy() -> None:
     assert result.returncode == 0, result.stderr
     loaded = set(result.stdout.split())
     heavy = {"jsonschema", "git", "tomllib", "tomli", "dataclasses", "decimal", "fractions"}
+    # The dependencies of the ML-BOM export (issue 16) serve other commands only.
+    heavy |= {"cyclonedx", "serializable", "license_expression", "packageurl", "boolean"}
+    heavy |= {"sortedcontainers", "spdx_python_model", "huggingface_hub", "polib", "babel"}
     assert not heavy & loaded, sorted(heavy & loaded)
     assert "aiact_lint.repo.code_scan" not in loaded and "aiact_lint.report.sarif" not in loaded
+    ours = {"aiact_lint.report.cyclonedx", "aiact_lint.report.spdx3", "aiact_lint.register"}
+    ours |= {"aiact_lint.repo.scan.model_cards", "aiact_lint.report.bom_properties"}
+    ours |= {"aiact_lint.repo.catalogues", "aiact_lint.repo.scan.marking"}
+    assert not ours & loaded, sorted(ours & loaded)

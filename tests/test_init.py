@@ -85,6 +85,7 @@ HR_SESSION = [
     "mistralai/Mistral-7B-v0.1",  # other models
     "weights",  # how it is used
     "yes",  # a general-purpose AI model (not in the known-models table: asked)
+    "",  # none of the remaining questions the law asks holds [Y]
     "",  # write aiact.yaml [Y]
 ]
 
@@ -217,7 +218,7 @@ def test_models_and_chat_found_in_the_code_are_suggested(tmp_path: Path) -> None
     assert document["systems"][0]["risk"] == printed_risk(run.out) == "limited"
     # Interactively, the same model is offered and can be rejected.
     (tmp_path / "aiact.yaml").unlink()
-    lines = ["", "", "", "", "", "", "", "", purpose, *[""] * 10, "n", "", "", "n"]
+    lines = ["", "", "", "", "", "", "", "", purpose, *[""] * 10, "n", "", "", "", "n"]
     asked = aiact("init", "-i", "--as-of", AS_OF, cwd=tmp_path, stdin=answers(*lines))
     assert asked.code == 0, asked.out + asked.err
     assert "Declare the model gpt-4o-mini [Y/n]" in asked.out

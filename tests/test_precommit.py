@@ -21,12 +21,8 @@ from tests.conftest import MINIMAL, ROOT, git, make_repo
 
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 INVALID = MINIMAL.replace("[deployer]", "[developer]")  # schema error: exit code 2
-PROHIBITED = MINIMAL + (  # a legal violation, Art. 5(1)(c) social scoring: exit code 1
-    "use_case:\n"
-    "  purpose: Rank residents by their social behaviour to grant public benefits.\n"
-    "  capabilities:\n"
-    "    social_scoring: true\n"
-)
+# A legal violation, Art. 5(1)(c) social scoring: exit code 1.
+PROHIBITED = MINIMAL.replace("social_scoring: false", "social_scoring: true")
 
 
 def pre_commit(*args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:

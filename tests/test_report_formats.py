@@ -302,12 +302,7 @@ def test_golden_from_the_engine(fmt: str, engine_document: dict[str, Any]) -> No
     check_golden(f"engine.{SUFFIX[fmt]}", render(fmt, engine_document, CONTEXT))
 
 
-PROHIBITED = MINIMAL + (
-    "use_case:\n"
-    "  purpose: Rank residents by their social behaviour to grant public benefits.\n"
-    "  capabilities:\n"
-    "    social_scoring: true\n"
-)
+PROHIBITED = MINIMAL.replace("social_scoring: false", "social_scoring: true")
 
 
 def test_every_format_from_a_real_run_with_the_real_catalogue(tmp_path: Path) -> None:

@@ -197,19 +197,28 @@ def test_obligations_are_well_formed() -> None:
             assert entry["rule"] in rules()
 
 
-def test_unverified_provisions_are_flagged() -> None:
+def test_provisions_read_in_the_amended_text_are_no_longer_unverified() -> None:
+    """consolidated-2026.md resolves Arts. 4, 6(4)/49(2), 17, 50, 111: encoded as read."""
     obligations = {e["id"]: e for e in table("obligations")["obligations"]}
-    assert obligations["ai_literacy"]["article"] == "Art. 4"
-    assert obligations["ai_literacy"]["verified"] is False
+    assert obligations["ai_literacy"]["article"] == "Art. 4(1)"
+    assert "support the development of AI literacy" in obligations["ai_literacy"]["title"]
+    for ident in ("ai_literacy", "quality_management", "derogation_registration"):
+        assert obligations[ident].get("verified", True) is True, ident
     dates = table("timeline")["dates"]
-    assert dates["ai_literacy"]["verified"] is False
+    assert dates["ai_literacy"]["verified"] is True
     grace = dates["transparency_marking_legacy"]
-    assert grace["date"] == "2026-12-02"
-    assert grace["verified"] is False
-    assert "50(2)" in grace["article"]
-    assert rules()["AIA506"].verified is False
+    assert (grace["date"], grace["article"], grace["verified"]) == (
+        "2026-12-02",
+        "Art. 111(4)",
+        True,
+    )
+    assert "high_risk_legacy_cutoff" not in dates  # Art. 111(2): the route's Chapter III date
+    assert dates["high_risk_public_authorities"]["date"] == "2030-08-02"
     for key in ("prohibitions", "gpai", "transparency", "high_risk_annex_iii"):
         assert dates[key]["verified"] is True, key
+    annex_i = table("annex_i")["acts"]
+    assert (annex_i["MACHINERY"]["section"], annex_i["MACHINERY"]["point"]) == ("B", 21)
+    assert all(act["point"] != 1 for act in annex_i.values())  # Section A point 1 is deleted
 
 
 # --- fixtures -----------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from aiact_lint.lawdata import table
-from aiact_lint.repo.code_scan import CodeScans, _may_match, expand, patterns, scan_repository
+from aiact_lint.repo.code_scan import CodeScans, expand, patterns, scan_repository
 from aiact_lint.repo.literals import required_literals
+from aiact_lint.repo.scan.text import _may_match
 from aiact_lint.runner import _scope
 from tests.conftest import AS_OF, MINIMAL, make_repo, run_process
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, NO_PRACTICES
 from tests.legal_harness import Outcome, check
 
 # --- the open-source seed: four practical scenarios -------------------------------------------
@@ -117,11 +117,12 @@ use_case:
   product:
     safety_component: true
     third_party_conformity_assessment: true
+  capabilities: %s
 risk:
   classification: high
 evidence:
   ai_literacy: docs/ai-literacy.md
-"""
+""".replace("%s", NO_PRACTICES)
 
 
 def test_clinical_decision_support_is_annex_i_mdr_not_annex_iii_5b(tmp_path: Path) -> None:
@@ -213,11 +214,13 @@ use_case:
   sector: developer tools
   affected_persons: [developers]
   annex_iii: []
+  annex_i: []
+  capabilities: %s
 risk:
   classification: minimal
 evidence:
   ai_literacy: docs/ai-literacy.md
-"""
+""".replace("%s", NO_PRACTICES)
 
 
 def test_local_llm_runner_is_minimal(tmp_path: Path) -> None:
@@ -307,9 +310,11 @@ def test_case_1_developed_from_scratch_full_duties(
 def test_case_2_modifying_a_model_that_was_not_gpai_gives_full_duties(
     tmp_path: Path, policy: str
 ) -> None:
-    # 6e22 FLOP (below the 1e23 indicative criterion) + 8e22 of continued pre-training.
+    # Below the policy's GPAI criterion (1e23 for the guidelines, 1e22 for the white paper),
+    # then above it with 8e22 of continued pre-training.
+    base = "6.0e22" if policy == "commission_one_third" else "6.0e21"
     out = check(
-        manifest("below then above", "6.0e22", "8.0e22"), tmp_path / "r", as_of=AS_OF, policy=policy
+        manifest("below then above", base, "8.0e22"), tmp_path / "r", as_of=AS_OF, policy=policy
     )
     model = out.model("model")
     assert model["gpai_status"] == "gpai"

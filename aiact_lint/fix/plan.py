@@ -287,7 +287,7 @@ def _noqa(
 
 
 def _hint_places(index: Any, root: Path, manifest: Path, capability: str) -> list[tuple[str, int]]:
-    from aiact_lint.repo.code_scan import _ordered_dirs, _owner
+    from aiact_lint.repo.scan.ownership import _ordered_dirs, _owner
 
     folder = posixpath.dirname(_rel(root, manifest))
     dirs = _ordered_dirs(index.manifest_dirs, [folder])
@@ -301,7 +301,7 @@ def _hint_places(index: Any, root: Path, manifest: Path, capability: str) -> lis
 
 
 def _unowned_places(index: Any, folder: str) -> list[tuple[str, int]]:
-    from aiact_lint.repo.code_scan import _ordered_dirs, _owner
+    from aiact_lint.repo.scan.ownership import _ordered_dirs, _owner
 
     dirs = _ordered_dirs(index.manifest_dirs)
     return sorted(

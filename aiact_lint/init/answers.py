@@ -50,6 +50,8 @@ class Answers:
     safety_component: Optional[bool] = None
     third_party_assessment: Optional[bool] = None
     models: list[ModelAnswer] = field(default_factory=list)
+    # Facts the engine asked about after the dialogue (law/facts.yaml), by manifest path.
+    facts: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
     def data(self, classification: Optional[str] = None) -> dict[str, Any]:
         """The manifest these answers describe, as data (the keys that matter only)."""
@@ -114,9 +116,17 @@ class Answers:
             # The assessment (Art. 6(4)) is a document the user writes: never invented here.
             use_case["derogation"] = {"condition": self.derogation}
         capabilities = {k: self.capabilities[k] for k in CAPABILITY_KEYS if k in self.capabilities}
+        capabilities.update(
+            (k, v) for k, v in sorted(self.capabilities.items()) if k not in capabilities
+        )
         if capabilities:
             use_case["capabilities"] = capabilities
         data["use_case"] = use_case
+        for path, value in self.facts.items():
+            node = data
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = value
         if classification is not None:
             data["risk"] = {"classification": classification}
         return data

@@ -239,6 +239,7 @@ def _one(args: argparse.Namespace, prompter: Prompter, target: Path, code: CodeF
         )
     dialogue = Dialogue(prompter, args, folder, code if code.available else None)
     answers = dialogue.run()
+    dialogue.settle(as_of, policy)
     det = determine(answers.data(), as_of, policy)
     added = [role for role in det.roles if role not in answers.roles]
     if added:  # the law gives a role the answers left out (Art. 3(3), Art. 25): write it
@@ -246,6 +247,7 @@ def _one(args: argparse.Namespace, prompter: Prompter, target: Path, code: CodeF
         answers.roles = sorted({*answers.roles, *added}, key=lambda r: order.get(r, 99))
         why = "; ".join(r.text for r in det.reasons if "provider" in r.text) or "the facts"
         dialogue.accepted.append(f"roles: {', '.join(added)} added ({why})")
+        dialogue.settle(as_of, policy)  # a new role can bring its own questions
         det = determine(answers.data(), as_of, policy)
     data = answers.data()
     obligations = evaluate(data, det, as_of)

@@ -57,6 +57,7 @@ ANSWER_FLAGS = (
     "models",
     "gpai",
     "not_gpai",
+    "facts",
 )
 
 
@@ -131,6 +132,13 @@ def validate_flags(args: argparse.Namespace) -> None:
     for kind in arg(args, "generates") or []:
         if kind not in (*MEDIA, "none"):
             problems.append(f"--generates {kind}: not one of {', '.join(MEDIA)} or none")
+    from aiact_lint.init.questions import parse_flag
+
+    for item in arg(args, "facts") or []:
+        try:
+            parse_flag(item)
+        except ValueError as error:
+            problems.append(str(error))
     if problems:
         raise InitAborted("; ".join(problems))
 
@@ -168,6 +176,7 @@ class Dialogue:
         self.declined: list[Declined] = []
         self.code = code if code is not None else CodeFindings(available=False)
         self._scanned = code is not None
+        self._asked: set[str] = set()  # facts the law asked about (settle), asked once
 
     def show(self, rel: str) -> str:
         """A root-relative repository path as the user sees it (from the current folder)."""
@@ -631,6 +640,103 @@ class Dialogue:
             f"--gpai {model.id} or --not-gpai {model.id})"
         )
         return model
+
+    # --- what the law still asks (the engine's own questions) --------------------------------
+
+    def settle(self, as_of: datetime.date, policy: str) -> None:
+        """Ask the questions ``check`` would ask about the answers so far, until none is left
+        (an answer can open another: biometric categorisation, then its attributes). At a
+        terminal they are listed and one answer says "none of these holds"; each is asked on
+        its own only when that is not so, or when it has no default."""
+        from aiact_lint.init import questions as q
+
+        flagged = dict(q.parse_flag(item) for item in arg(self.args, "facts") or [])
+        defaults: list[str] = []
+        for _ in range(8):
+            pending = q.open_questions(self.answers.data(), as_of, policy)
+            pending = [o for o in pending if o.name not in self._asked]
+            if not pending:
+                break
+            self._asked.update(o.name for o in pending)
+            for item in [o for o in pending if o.name in flagged]:
+                self._set(item.path, flagged[item.name])
+            pending = [o for o in pending if o.name not in flagged]
+            if not pending:
+                continue
+            one_by_one = True
+            if self.p.interactive:
+                self.p.heading("What the law still asks (the questions `check` asks)")
+                for item in pending:
+                    self.p.say(f"  - {'.'.join(item.path)}: {item.question}")
+                with_default = [o for o in pending if q.default(o.name) is not q.UNANSWERED]
+                if with_default and self.p.yes_no(
+                    "None of these holds for the system (no, or none, to each)", None, True
+                ):
+                    for item in with_default:
+                        self._set(item.path, q.default(item.name))
+                    pending = [o for o in pending if o not in with_default]
+            elif self.accept:
+                for item in pending:
+                    value = q.default(item.name)
+                    if value is not q.UNANSWERED:
+                        defaults.append(f"{item.path[-1]}: {_shown(value)}")
+                        self._set(item.path, value)
+                pending = [o for o in pending if q.default(o.name) is q.UNANSWERED]
+                one_by_one = False
+            else:
+                one_by_one = False
+            for item in pending:
+                value = self._ask(item, q) if one_by_one else q.UNANSWERED
+                if value is q.UNANSWERED:
+                    self.unanswered.append(
+                        f"{'.'.join(item.path)}: {item.question} (`check` asks it; answer "
+                        f"--fact {item.name}=VALUE)"
+                    )
+                else:
+                    self._set(item.path, value)
+        if defaults:
+            self.accepted.append(
+                "answered with the default (--yes), each a statement you make in the manifest: "
+                + ", ".join(defaults)
+            )
+
+    def _set(self, path: tuple[str, ...], value: Any) -> None:
+        from aiact_lint.init.questions import under_capabilities
+
+        if under_capabilities(path) and len(path) == 3:
+            self.answers.capabilities[path[2]] = value
+        else:
+            self.answers.facts[path] = value
+
+    def _ask(self, item: Any, q: Any) -> Any:
+        spec = q.spec(item.name)
+        kind = spec.get("type")
+        hint = f"If it holds: {item.consequences}." if item.consequences else ""
+        if kind == "boolean":
+            return self.p.yes_no(item.question.rstrip("?"), None, False, hint)
+        values = q.choices(item.path)
+        if kind == "list":
+            labels = annex_i_titles() if item.path == ("use_case", "annex_i") else None
+            return self.p.many(item.question.rstrip("?"), values, None, [], hint, labels=labels)
+        if values is not None:
+            options = [*values, "none"] if spec.get("when_null") == "none" else values
+            default = "none" if "none" in options else options[0]
+            answer = self.p.choice(item.question.rstrip("?"), options, None, default, hint)
+            return None if answer == "none" else answer
+        answer = self.p.text(
+            f"{item.question.rstrip('?')} (Enter to leave it open)", None, hint=hint
+        )
+        return answer if answer else q.UNANSWERED
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
 
 
 def _raise(problem: Optional[str]) -> None:

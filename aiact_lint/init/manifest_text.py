@@ -176,6 +176,32 @@ def comment_lines(text: str, indent: int = 0) -> list[str]:
     return lines
 
 
+def scalar(value: Any) -> str:
+    """Any answer as a YAML value: booleans and null, numbers, enumerated words, free text."""
+    if isinstance(value, bool) or value is None:
+        return boolean(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return enum(str(value)) if _PLAIN.fullmatch(str(value)) else q(str(value))
+
+
+def rest(indent: int, mapping: dict[str, Any], known: tuple[str, ...]) -> list[str]:
+    """The keys of ``mapping`` a section does not write itself: answers to the law's questions
+    (law/facts.yaml) that the dialogue did not ask by name."""
+    lines: list[str] = []
+    for key, value in mapping.items():
+        if key in known:
+            continue
+        if isinstance(value, dict):
+            lines.append(f"{' ' * indent}{key}:")
+            lines += rest(indent + 2, value, ())
+        elif isinstance(value, list):
+            lines += items(indent, key, [str(v) for v in value])
+        else:
+            lines += kv(indent, key, scalar(value))
+    return lines
+
+
 # --- the manifest -------------------------------------------------------------------------------
 
 
@@ -205,6 +231,7 @@ def render(
         lines += kv(2, "description", q(answers.description))
     if answers.developer:
         lines += kv(2, "developer", answers.developer, "who built it: us | third_party")
+    lines += rest(2, data["system"], ("name", "description", "developer"))
     lines += [
         "",
         "# Roles this organisation holds for THIS system (Art. 3(3)-(8)).",
@@ -235,6 +262,7 @@ def _organisation(organisation: dict[str, Any]) -> list[str]:
     if "public_authority" in organisation:
         value = boolean(organisation["public_authority"])
         lines += kv(2, "public_authority", value, "body governed by public law (Art. 27)")
+    lines += rest(2, organisation, ("established_in", "public_authority"))
     return lines
 
 
@@ -254,6 +282,8 @@ def _market(market: dict[str, Any]) -> list[str]:
     if "free_open_source" in market:
         value = boolean(market["free_open_source"])
         lines += kv(2, "free_open_source", value, "the SYSTEM (Art. 2(12))")
+    known = ("regions", "output_used_in_eu", "placed_on_market", "brand", "free_open_source")
+    lines += rest(2, market, known)
     return lines
 
 
@@ -304,15 +334,16 @@ def _use_case(use_case: dict[str, Any]) -> list[str]:
     )
     if "annex_i" in use_case:
         lines += items(2, "annex_i", use_case["annex_i"], "Annex I legislation (Art. 6(1))")
-        product = use_case.get("product") or {}
-        if product:
-            lines.append("  product:")
-            if "safety_component" in product:
-                value = boolean(product["safety_component"])
-                lines += kv(4, "safety_component", value, "Art. 6(1)(a)")
-            if "third_party_conformity_assessment" in product:
-                value = boolean(product["third_party_conformity_assessment"])
-                lines += kv(4, "third_party_conformity_assessment", value, "Art. 6(1)(b)")
+    product = use_case.get("product") or {}
+    if product:
+        lines.append("  product:")
+        if "safety_component" in product:
+            value = boolean(product["safety_component"])
+            lines += kv(4, "safety_component", value, "Art. 6(1)(a)")
+        if "third_party_conformity_assessment" in product:
+            value = boolean(product["third_party_conformity_assessment"])
+            lines += kv(4, "third_party_conformity_assessment", value, "Art. 6(1)(b)")
+        lines += rest(4, product, ("safety_component", "third_party_conformity_assessment"))
     if "profiling" in use_case:
         value = boolean(use_case["profiling"])
         lines += kv(2, "profiling", value, "voids any Art. 6(3) derogation")
@@ -323,6 +354,8 @@ def _use_case(use_case: dict[str, Any]) -> list[str]:
             "    # TODO: document the assessment (Art. 6(4)), then uncomment:",
             "    # assessment: docs/ai/art-6-3-assessment.md",
         ]
+    known = ("purpose", "sector", "affected_persons", "annex_iii", "annex_i", "product")
+    lines += rest(2, use_case, (*known, "profiling", "derogation", "capabilities"))
     capabilities = use_case.get("capabilities") or {}
     if capabilities:
         lines += kv(2, "capabilities", "", "what it does: Art. 5, Art. 50")

@@ -58,7 +58,11 @@ def point_title(point: str) -> str:
 
 def annex_i_titles() -> dict[str, str]:
     """Annex I acts by their manifest code: 'Medical devices (Annex I, Section A, point 11)'."""
-    return {a["code"]: f"{a['title']} ({a['point']})" for a in table("annex_i")["acts"]}
+    acts = table("annex_i")["acts"]
+    return {
+        code: f"{act['title']} (Annex I, Section {act['section']}, point {act['point']})"
+        for code, act in acts.items()
+    }
 
 
 FIELD_NAMES = {

@@ -6,22 +6,36 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from aiact_lint.classify import Determination
 from aiact_lint.findings import Finding
 from aiact_lint.lawdata import table
-from aiact_lint.manifest import Manifest, dotted, path_fields, resolve_in_repo
+from aiact_lint.manifest import (
+    Manifest,
+    dotted,
+    identifier_problem,
+    is_identifier_key,
+    looks_like_path,
+    path_fields,
+    resolve_in_repo,
+)
 from aiact_lint.obligations import Obligation
 from aiact_lint.repo import documents
 from aiact_lint.repo.files import FileState, inspect, tracked_files
 from aiact_lint.yamlsafe import PathKey
+
+if TYPE_CHECKING:
+    from aiact_lint.repo.scan.marking import Outcome
+
+MARKING_KEY = "transparency.synthetic_content_marking"
 
 
 class EvidenceInspector:
     def __init__(self, manifest: Manifest):
         self.manifest = manifest
         self._states: dict[str, FileState] = {}
+        self._marking: Optional[Outcome] = None
 
     def state(self, value: str) -> Optional[FileState]:
         """The file a manifest path names, inspected once; None when the path leaves the root."""
@@ -53,28 +67,91 @@ class EvidenceInspector:
 
     def problem(self, key: str, value: Any) -> Optional[str]:
         """For the obligation evaluator: does the declared evidence for ``key`` count?"""
+        if is_identifier_key(key):
+            return identifier_problem(key, value) if isinstance(value, str) else "not a string"
+        if key.endswith("authorisation") and isinstance(value, str) and not looks_like_path(value):
+            return None  # an authorisation reference given as an identifier, not a document
         values = value if isinstance(value, list) else [value]
         document = not key.startswith("transparency.")
         reasons = [self._usable(v, document) for v in values]
         if any(reason is None for reason in reasons):
+            if key == MARKING_KEY:
+                return self._marking_problem()
             if key.startswith("transparency."):
                 return self._disclosure_problem(key.split(".", 1)[1])
             return None
         return "; ".join(r for r in reasons if r) or "no usable document"
 
+    def _marking_problem(self) -> Optional[str]:
+        """Art. 50(2): the declared method must be implemented in the code (repo/marking.py)."""
+        from aiact_lint.obligations import Unverified, Verified
+        from aiact_lint.repo.scan import marking
+        from aiact_lint.repo.scan.ownership import _display
+
+        method = self.manifest.get("transparency", "synthetic_content_marking", "method")
+        if not isinstance(method, str) or method not in table("marking")["methods"]:
+            return None
+        if self._marking is None:
+            files = self.manifest.get("transparency", "synthetic_content_marking", "evidence")
+            states = [self.state(v) for v in files or () if isinstance(v, str)]
+            evidence = [s.rel for s in states if s is not None and s.status == "ok"]
+            self._marking = marking.verify(self.manifest, method, evidence)
+        if self._marking.hits:
+            hit = self._marking.hits[0]
+            return Verified(f"{_display(self.manifest, hit.path)}:{hit.line}")
+        return Unverified(marking.describe(self._marking))
+
     def _disclosure_problem(self, measure: str) -> Optional[str]:
+        """None when the notice is shown: its text, or one of its declared translations, is
+        in an evidence file (AIA806 and AIA836 still report each one that is not)."""
         text = self.manifest.get("transparency", measure, "text")
         if not isinstance(text, str) or not text.strip():
             return None
-        files = self.manifest.get("transparency", measure, "evidence") or []
-        for value in files:
-            state = self.state(value) if isinstance(value, str) else None
-            if state is not None and state.text is not None:
-                if documents.contains_disclosure(state.text, text):
-                    return None
-            elif state is not None and state.status == "ok":
-                return None  # a binary file we cannot read: do not claim the text is absent
+        if self._found(measure, text, None) is not False:
+            return None
+        for _, language, translated in self._translations(measure):
+            if self._found(measure, translated, language):
+                return None
         return "the disclosure text appears in none of its evidence files"
+
+    def _evidence_files(self, measure: str) -> list[FileState]:
+        files = self.manifest.get("transparency", measure, "evidence") or []
+        states = [self.state(v) for v in files if isinstance(v, str)]
+        return [s for s in states if s is not None and s.status == "ok"]
+
+    def _found(self, measure: str, text: str, language: Optional[str]) -> Optional[bool]:
+        """Whether ``text`` is in the measure's evidence files (None: a binary file could hold
+        it). With a ``language``, only that language's catalogues count when there are any."""
+        from aiact_lint.repo import catalogues
+
+        states = self._evidence_files(measure)
+        if language is not None:
+            own = [
+                s
+                for s in states
+                if s.text is not None and catalogues.language(s.rel, s.text) == language
+            ]
+            states = own or states
+        unreadable = False
+        for state in states:
+            if state.text is None:
+                unreadable = True
+            elif catalogues.contains(state.rel, state.text, text):
+                return True
+        return None if unreadable else False
+
+    def _translations(self, measure: str) -> list[tuple[int, str, str]]:
+        """(index, primary language subtag, text) of each declared translation."""
+        items = self.manifest.get("transparency", measure, "translations", default=[])
+        found = []
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            language, text = item.get("language"), item.get("text")
+            if isinstance(language, str) and isinstance(text, str) and text.strip():
+                primary = language.replace("_", "-").split("-")[0].lower()
+                found.append((index, primary, text))
+        return found
 
     # --- findings ---------------------------------------------------------------------------
 
@@ -89,6 +166,7 @@ class EvidenceInspector:
             document = at[0] != "transparency"
             out.extend(self._file_findings(at, value, tracked, seen, document))
         out.extend(self._section_findings(det, obligations))
+        out.extend(self._unverified_findings(obligations))
         out.extend(self._disclosure_findings())
         return out
 
@@ -154,6 +232,20 @@ class EvidenceInspector:
                 subject=subject,
             )
 
+    def _unverified_findings(self, obligations: list[Obligation]) -> Iterable[Finding]:
+        for obligation in obligations:
+            if obligation.status != "unverified" or obligation.evidence_key != MARKING_KEY:
+                continue
+            method = self.manifest.get("transparency", "synthetic_content_marking", "method")
+            yield self.manifest.finding(
+                "AIA837",
+                ("transparency", "synthetic_content_marking", "method"),
+                f"{obligation.id} ({obligation.article}): method {method} is declared, but "
+                f"{obligation.problem}",
+                value=True,
+                subject="marking:unverified",
+            )
+
     def _section_findings(
         self, det: Determination, obligations: list[Obligation]
     ) -> Iterable[Finding]:
@@ -202,8 +294,11 @@ class EvidenceInspector:
         if not isinstance(transparency, dict):
             return
         for measure in sorted(transparency):
-            problem = self._disclosure_problem(measure)
-            if problem is None:
+            yield from self._translation_findings(measure)
+            text = self.manifest.get("transparency", measure, "text")
+            if not isinstance(text, str) or not text.strip():
+                continue
+            if self._found(measure, text, None) is not False:
                 continue
             files = [
                 v
@@ -212,12 +307,47 @@ class EvidenceInspector:
             ]
             if not any(self._usable(v, document=False) is None for v in files):
                 continue  # the files themselves are reported (missing, placeholder...)
-            text = self.manifest.get("transparency", measure, "text")
             yield self.manifest.finding(
                 "AIA806",
                 ("transparency", measure, "text"),
                 f'transparency.{measure}.text "{text}" appears in none of the files searched: '
                 + ", ".join(files),
+                article=_measure_article(measure),
                 value=True,
                 subject=f"disclosure:{measure}",
             )
+
+    def _translation_findings(self, measure: str) -> Iterable[Finding]:
+        files = self._evidence_files(measure)
+        if not files:
+            return  # the files themselves are reported (missing, placeholder...)
+        from aiact_lint.repo import catalogues
+
+        for index, language, text in self._translations(measure):
+            if self._found(measure, text, language) is not False:
+                continue
+            own = [
+                s.rel
+                for s in files
+                if s.text is not None and catalogues.language(s.rel, s.text) == language
+            ]
+            where = (
+                f"the {language} catalogue{'s' if len(own) > 1 else ''} " + ", ".join(own)
+                if own
+                else "none of the files searched: " + ", ".join(s.rel for s in files)
+            )
+            yield self.manifest.finding(
+                "AIA836",
+                ("transparency", measure, "translations", index, "text"),
+                f'transparency.{measure}.translations[{index}] ({language}) "{text}" appears in '
+                + where,
+                value=True,
+                subject=f"disclosure:{measure}:{language}",
+            )
+
+
+def _measure_article(measure: str) -> Optional[str]:
+    """The Art. 50 paragraph a transparency measure implements (from law/obligations.yaml)."""
+    key = f"transparency.{measure}"
+    entry = next((o for o in table("obligations")["obligations"] if o.get("evidence") == key), None)
+    return str(entry["article"]) if entry is not None else None

@@ -22,6 +22,8 @@ RENDERERS = {
     "markdown": "aiact_lint.report.markdown",
     "junit": "aiact_lint.report.junit",
     "gitlab": "aiact_lint.report.gitlab",
+    "cyclonedx": "aiact_lint.report.cyclonedx",
+    "spdx3": "aiact_lint.report.spdx3",
 }
 
 

@@ -50,7 +50,15 @@ RISK_NOTE = {
     "minimal": "No Art. 5, Art. 6 or Art. 50 route; AI literacy (Art. 4) still applies.",
     "out_of_scope": "Outside the scope of the AI Act for the reasons below.",
 }
-STATUS_SYMBOL = {"met": "✔", "missing": "✘", "upcoming": "◷", "exempt": "–"}
+STATUS_SYMBOL = {
+    "met": "✔",
+    "missing": "✘",
+    "unverified": "!",
+    "open": "?",
+    "upcoming": "◷",
+    "legacy": "◌",
+    "exempt": "–",
+}
 SEVERITY_SYMBOL = {"error": "✘", "warning": "▲", "info": "ℹ"}
 
 Link = Callable[[Mapping[str, Any], str], Optional[str]]
@@ -373,7 +381,10 @@ def _timeline(
         for s, name in (
             ("met", "green dot"),
             ("missing", "red square"),
+            ("unverified", "ochre square"),
+            ("open", "amber open square"),
             ("upcoming", "blue ring"),
+            ("legacy", "grey dashed ring"),
             ("exempt", "grey diamond"),
         )
         if s in STATUS_COLOUR

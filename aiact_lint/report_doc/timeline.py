@@ -15,9 +15,25 @@ from html import escape
 from typing import Any, Callable, Mapping, Optional
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-STATUSES = ("met", "missing", "upcoming", "exempt")
-STATUS_LABEL = {"met": "met", "missing": "missing", "upcoming": "upcoming", "exempt": "exempt"}
-STATUS_COLOUR = {"met": "#1a7f37", "missing": "#c62828", "upcoming": "#1f5fbf", "exempt": "#6b7280"}
+STATUSES = ("met", "missing", "unverified", "open", "upcoming", "legacy", "exempt")
+STATUS_LABEL = {
+    "met": "met",
+    "missing": "missing",
+    "unverified": "unverified (not found in the code)",
+    "open": "open (a fact to declare)",
+    "upcoming": "upcoming",
+    "legacy": "legacy (Art. 111(2))",
+    "exempt": "exempt",
+}
+STATUS_COLOUR = {
+    "met": "#1a7f37",
+    "missing": "#c62828",
+    "unverified": "#9a6700",
+    "open": "#b45309",
+    "upcoming": "#1f5fbf",
+    "legacy": "#6b7280",
+    "exempt": "#6b7280",
+}
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
 System = Mapping[str, Any]
@@ -180,7 +196,7 @@ def _shape(status: str, x: float, y: float, title: str) -> str:
     tip = f"<title>{escape(title)}</title>"
     if status == "met":
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half:.1f}" fill="{colour}">{tip}</circle>'
-    if status == "missing":
+    if status in ("missing", "unverified"):
         return (
             f'<rect x="{x - half:.1f}" y="{y - half:.1f}" width="{DOT}" height="{DOT}" '
             f'fill="{colour}">{tip}</rect>'
@@ -189,6 +205,16 @@ def _shape(status: str, x: float, y: float, title: str) -> str:
         return (
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half - 1:.1f}" fill="#ffffff" '
             f'stroke="{colour}" stroke-width="2">{tip}</circle>'
+        )
+    if status == "open":
+        return (
+            f'<rect x="{x - half + 1:.1f}" y="{y - half + 1:.1f}" width="{DOT - 2}" '
+            f'height="{DOT - 2}" fill="#ffffff" stroke="{colour}" stroke-width="2">{tip}</rect>'
+        )
+    if status == "legacy":
+        return (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half - 1:.1f}" fill="#ffffff" '
+            f'stroke="{colour}" stroke-width="2" stroke-dasharray="2 2">{tip}</circle>'
         )
     corners = ((x, y - half), (x + half, y), (x, y + half), (x - half, y))
     points = " ".join(f"{px:.1f},{py:.1f}" for px, py in corners)
@@ -352,6 +378,8 @@ def _summary_colour(mark: Milestone) -> str:
     counts = mark.counts()
     if counts.get("missing"):
         return STATUS_COLOUR["missing"]
+    if counts.get("unverified"):
+        return STATUS_COLOUR["unverified"]
     if counts.get("upcoming"):
         return STATUS_COLOUR["upcoming"]
     if counts.get("met"):

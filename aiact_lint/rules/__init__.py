@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from aiact_lint.findings import Finding
-from aiact_lint.rules import gpai_models, prohibited, risk, scope, transparency_obligations
+from aiact_lint.rules import (
+    gpai_models,
+    prohibited,
+    questions,
+    risk,
+    scope,
+    transparency_obligations,
+)
 from aiact_lint.rules.context import RuleContext
 
 Rule = Callable[[RuleContext], Iterable[Finding]]
@@ -26,8 +33,9 @@ REGISTRY: tuple[Rule, ...] = (
     risk.annex_i_facts,
     prohibited.practices,
     transparency_obligations.obligations,
-    transparency_obligations.marking_grace,
+    transparency_obligations.transitional,
     gpai_models.models,
+    questions.open_questions,  # last: obligations may add questions of their own
 )
 
 
@@ -43,6 +51,7 @@ def run_rules(ctx: RuleContext) -> list[Finding]:
             f
             for f in findings
             if f.severity == "info"
+            or f.subject.startswith("question:")
             or (model_duties_remain and f.subject.startswith(("model:", "obligation:gpai")))
         ]
     return findings

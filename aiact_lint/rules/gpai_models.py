@@ -18,7 +18,7 @@ LABEL = {
 
 
 def models(ctx: RuleContext) -> Iterator[Finding]:
-    limits = thresholds()
+    limits = thresholds(ctx.options.policy)
     gpai_flop = float(limits["gpai_indicative_flop"])
     systemic_flop = float(limits["systemic_risk_flop"])
     for model in ctx.det.models:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from aiact_lint.conditions import fact_path
+from aiact_lint.facts import dotted, fact_path
 from aiact_lint.findings import Finding
 from aiact_lint.rules.context import RuleContext
 
@@ -14,19 +14,29 @@ def practices(ctx: RuleContext) -> Iterator[Finding]:
         at = fact_path(practice.fact)
         subject = f"art5:{practice.point}"
         if practice.status == "prohibited":
+            pending = ", ".join(dotted(fact_path(f)) for f in practice.unestablished)
             yield ctx.finding(
                 "AIA401",
                 at,
-                f"{'.'.join(at)} describes a prohibited practice: {practice.title} "
-                f"({practice.article}), prohibited since {practice.applies_from.isoformat()}",
+                f"{dotted(at)} describes a prohibited practice: {practice.title} "
+                f"({practice.article}), prohibited since {practice.applies_from.isoformat()}"
+                + (
+                    f"; an exception would need {pending}, which is not declared" if pending else ""
+                ),
                 article=practice.article,
                 subject=subject,
+                fix=(
+                    f"Remove the capability, or, if an exception applies, declare its facts "
+                    f"({pending})."
+                    if pending
+                    else None
+                ),
             )
         elif practice.status == "upcoming":
             yield ctx.finding(
                 "AIA402",
                 at,
-                f"{'.'.join(at)} describes {practice.title}, prohibited from "
+                f"{dotted(at)} describes {practice.title}, prohibited from "
                 f"{practice.applies_from.isoformat()} ({practice.article})",
                 article=f"{practice.article}; Art. 113(a)",
                 fix=f"Remove the capability, or put adequate safeguards in place, before "
@@ -37,7 +47,7 @@ def practices(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "AIA403",
                 at,
-                f"{'.'.join(at)} would be prohibited ({practice.article}: {practice.title}) but "
+                f"{dotted(at)} would be prohibited ({practice.article}: {practice.title}) but "
                 f"the exception applies: {practice.exception} ({practice.exception_article})",
                 article=practice.exception_article or practice.article,
                 subject=subject,

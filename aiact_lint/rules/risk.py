@@ -79,6 +79,22 @@ def undeclared_annex_iii(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+def route_articles(ctx: RuleContext) -> str:
+    """The provisions that decide the determined tier (not the whole of Arts. 5, 6 and 50)."""
+    det = ctx.det
+    if det.risk == "prohibited":
+        return ", ".join(p.article for p in det.practices if p.status == "prohibited")
+    if det.risk == "high":
+        parts = [f"Art. 6(2), Annex III {p}" for p in det.annex_iii if "annex_iii" in det.flags]
+        if det.annex_i:
+            parts.append("Art. 6(1), Annex I")
+        return "; ".join(parts) or "Art. 6"
+    if det.risk == "limited":
+        paragraphs = sorted({r.split(":", 1)[1] for r in det.routes if r.startswith("art50:")})
+        return ", ".join(f"Art. 50({p})" for p in paragraphs)
+    return "Art. 6"
+
+
 def claimed_vs_determined(ctx: RuleContext) -> Iterator[Finding]:
     det = ctx.det
     if not det.in_scope:
@@ -102,6 +118,7 @@ def claimed_vs_determined(ctx: RuleContext) -> Iterator[Finding]:
             at,
             f"risk.classification claims {claimed}, but the declared facts make the system "
             f"{det.risk} ({routes})",
+            article=route_articles(ctx),
             fix=f"Set risk.classification: {det.risk}, or correct the facts that drive it.",
             value=True,
         )
@@ -111,6 +128,7 @@ def claimed_vs_determined(ctx: RuleContext) -> Iterator[Finding]:
             at,
             f"risk.classification claims {claimed}, but the declared facts give only "
             f"{det.risk} ({routes})",
+            article=route_articles(ctx),
             value=True,
         )
 
@@ -126,15 +144,14 @@ def derogation(ctx: RuleContext) -> Iterator[Finding]:
             "system that profiles natural persons is always high-risk",
         )
     elif det.derogation == "incomplete":
-        condition = ctx.manifest.get("use_case", "derogation", "condition")
-        missing = "condition" if not condition else "assessment"
+        # An assessment without a condition: the derogation is not established. (A condition
+        # without its documented assessment is a valid claim with a missing Art. 6(4) duty.)
         yield ctx.finding(
             "AIA305",
-            ctx.first_present(at + (missing,), at),
-            f"use_case.derogation has no {missing}: the Art. 6(3) derogation needs one of its "
-            "four conditions and the assessment documented under Art. 6(4); the system is "
-            "treated as high-risk",
-            article="Art. 6(3)" if missing == "condition" else "Art. 6(4)",
+            ctx.first_present(at + ("condition",), at),
+            "use_case.derogation has no condition: the Art. 6(3) derogation needs one of its "
+            "four conditions (a)-(d); the system is treated as high-risk",
+            article="Art. 6(3)",
         )
 
 

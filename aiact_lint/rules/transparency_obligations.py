@@ -34,40 +34,31 @@ def _location(ctx: RuleContext, obligation: Obligation) -> PathKey:
     return ctx.first_present(*candidates)
 
 
-def _in_grace(ctx: RuleContext, obligation: Obligation) -> bool:
-    if obligation.id != "synthetic_content_marking":
-        return False
-    placed = iso_date(ctx.manifest.get("market", "placed_on_market"))
-    return (
-        placed is not None
-        and placed < timeline_date("general")
-        and ctx.options.as_of < timeline_date("transparency_marking_legacy")
-    )
-
-
 def obligations(ctx: RuleContext) -> Iterator[Finding]:
-    upcoming: dict[str, list[Obligation]] = defaultdict(list)
+    upcoming: dict[tuple[str, str], list[Obligation]] = defaultdict(list)
     # One finding per missing document: obligations that name the same evidence key (the
     # provider's and the deployer's duty on logs, two models' documentation) share it.
     missing: dict[str, list[Obligation]] = {}
     for obligation in ctx.obligations:
         if obligation.status == "upcoming":
-            upcoming[obligation.applies_from.isoformat()].append(obligation)
+            key = (obligation.applies_from.isoformat(), obligation.applies_from_article or "")
+            upcoming[key].append(obligation)
             continue
-        if obligation.status != "missing" or obligation.problem or _in_grace(ctx, obligation):
+        if obligation.status != "missing" or obligation.problem:
             continue
         missing.setdefault(obligation.evidence_key or f"({obligation.id})", []).append(obligation)
     for group in missing.values():
         yield _missing(ctx, group)
-    for date, group in sorted(upcoming.items()):
+    for (date, article), group in sorted(upcoming.items()):
         listed = ", ".join(f"{o.id} ({o.article})" for o in group[:8])
         more = f" and {len(group) - 8} more" if len(group) > 8 else ""
         at = ctx.first_present(("use_case", "annex_iii"), ("use_case", "annex_i"), ("roles",))
         yield ctx.finding(
             "AIA702",
             at,
-            f"{len(group)} obligation(s) apply from {date}: {listed}{more}",
-            article="Art. 113",
+            f"{len(group)} obligation(s) apply from {date} ({article or 'Art. 113'}): "
+            f"{listed}{more}",
+            article=article or "Art. 113",
             fix=f"Prepare the evidence before {date}; `aiact-lint check --as-of {date}` shows "
             "what will be missing.",
             subject=f"upcoming:{date}",
@@ -78,9 +69,12 @@ def _duty(obligation: Obligation) -> str:
     who = f"the {obligation.role}"
     if obligation.model:
         who += f" of model {obligation.model}"
+    since = obligation.applies_from.isoformat()
+    if obligation.applies_from_article and obligation.applies_from_article != "Art. 113":
+        since += f" ({obligation.applies_from_article})"
     return (
         f"{obligation.id} ({obligation.article}): {obligation.title} — applies to {who} "
-        f"since {obligation.applies_from.isoformat()}"
+        f"since {since}"
     )
 
 
@@ -109,29 +103,28 @@ def _missing(ctx: RuleContext, group: list[Obligation]) -> Finding:
     )
 
 
-def marking_grace(ctx: RuleContext) -> Iterator[Finding]:
-    for obligation in ctx.obligations:
-        if obligation.status == "missing" and _in_grace(ctx, obligation):
-            end = timeline_date("transparency_marking_legacy").isoformat()
-            yield ctx.finding(
-                "AIA506",
-                _location(ctx, obligation),
-                f"synthetic content is not marked as AI-generated (Art. 50(2)); systems placed on "
-                f"the market before 2026-08-02 reportedly have until {end} (UNVERIFIED)",
-                fix=f"Implement machine-readable marking before {end} and declare "
-                "transparency.synthetic_content_marking.",
-            )
+def transitional(ctx: RuleContext) -> Iterator[Finding]:
+    """Art. 111(2) legacy status of a high-risk system; Art. 111(3) for legacy GPAI models."""
     det = ctx.det
-    placed = iso_date(ctx.manifest.get("market", "placed_on_market"))
-    if det.high_risk and placed is not None and placed < timeline_date("high_risk_legacy_cutoff"):
+    legacy = det.legacy
+    if legacy is not None:
+        held = [o for o in ctx.obligations if o.status == "legacy"]
+        if legacy.status == "legacy":
+            text = (
+                f"{legacy.reason}; {len(held)} high-risk obligation(s) have legacy status "
+                "(Art. 111(2)). Record any significant change in design as "
+                "market.significant_change: it brings the system under the full rules"
+            )
+        elif legacy.status == "public_authorities":
+            text = f"{legacy.reason} (Art. 111(2), second sentence)"
+        else:
+            text = legacy.reason
         yield ctx.finding(
             "AIA704",
-            ("market", "placed_on_market"),
-            f"placed on the market on {placed.isoformat()}, before 2026-08-02: under Art. 111(2) "
-            "the high-risk rules reach it only after significant design changes (public "
-            "authorities: by 2030-08-02); whether Regulation (EU) 2026/1744 moved the cut-off "
-            "is UNVERIFIED",
+            ctx.first_present(("market", "significant_change"), ("market", "placed_on_market")),
+            text,
             article="Art. 111(2)",
+            subject="legacy:art111_2",
         )
     legacy_end = timeline_date("gpai_legacy")
     for model in det.models:

@@ -26,6 +26,7 @@ REGEX_PATTERNS = {
     '^([A-Z]{2}|EU|EEA)$': re.compile('^([A-Z]{2}|EU|EEA)\\Z'),
     '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z'),
     'date_re_pattern': re.compile('^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d\\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)\\Z'),
+    '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$': re.compile('^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*\\Z'),
     '^AIA[0-9]{3}$': re.compile('^AIA[0-9]{3}\\Z')
 }
 
@@ -99,6 +100,11 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                     data__system__intendedpurposechanged = data__system["intended_purpose_changed"]
                     if not isinstance(data__system__intendedpurposechanged, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".system.intended_purpose_changed must be boolean")
+                if "general_purpose" in data__system_keys:
+                    data__system_keys.remove("general_purpose")
+                    data__system__generalpurpose = data__system["general_purpose"]
+                    if not isinstance(data__system__generalpurpose, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".system.general_purpose must be boolean")
                 for data__system_key, data__system_val in data__system.items():
                     if REGEX_PATTERNS['^x-'].search(data__system_key):
                         if data__system_key in data__system_keys:
@@ -149,6 +155,11 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                     data__organisation__providespublicservices = data__organisation["provides_public_services"]
                     if not isinstance(data__organisation__providespublicservices, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".organisation.provides_public_services must be boolean")
+                if "natural_person" in data__organisation_keys:
+                    data__organisation_keys.remove("natural_person")
+                    data__organisation__naturalperson = data__organisation["natural_person"]
+                    if not isinstance(data__organisation__naturalperson, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".organisation.natural_person must be boolean")
                 for data__organisation_key, data__organisation_val in data__organisation.items():
                     if REGEX_PATTERNS['^x-'].search(data__organisation_key):
                         if data__organisation_key in data__organisation_keys:
@@ -188,8 +199,8 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                 if "placed_on_market" in data__market_keys:
                     data__market_keys.remove("placed_on_market")
                     data__market__placedonmarket = data__market["placed_on_market"]
-                    if not isinstance(data__market__placedonmarket, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.placed_on_market must be string")
+                    if not isinstance(data__market__placedonmarket, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.placed_on_market must be string or null")
                     if isinstance(data__market__placedonmarket, str):
                         if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__market__placedonmarket):
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.placed_on_market must match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -207,6 +218,31 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                     data__market__freeopensource = data__market["free_open_source"]
                     if not isinstance(data__market__freeopensource, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.free_open_source must be boolean")
+                if "significant_change" in data__market_keys:
+                    data__market_keys.remove("significant_change")
+                    data__market__significantchange = data__market["significant_change"]
+                    if not isinstance(data__market__significantchange, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.significant_change must be string or null")
+                    if isinstance(data__market__significantchange, str):
+                        if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__market__significantchange):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.significant_change must match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+                        if not REGEX_PATTERNS["date_re_pattern"].match(data__market__significantchange):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.significant_change must be date")
+                if "intended_for_public_authorities" in data__market_keys:
+                    data__market_keys.remove("intended_for_public_authorities")
+                    data__market__intendedforpublicauthorities = data__market["intended_for_public_authorities"]
+                    if not isinstance(data__market__intendedforpublicauthorities, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.intended_for_public_authorities must be boolean")
+                if "real_world_testing" in data__market_keys:
+                    data__market_keys.remove("real_world_testing")
+                    data__market__realworldtesting = data__market["real_world_testing"]
+                    if not isinstance(data__market__realworldtesting, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.real_world_testing must be boolean")
+                if "offered_commercially" in data__market_keys:
+                    data__market_keys.remove("offered_commercially")
+                    data__market__offeredcommercially = data__market["offered_commercially"]
+                    if not isinstance(data__market__offeredcommercially, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".market.offered_commercially must be boolean")
                 for data__market_key, data__market_val in data__market.items():
                     if REGEX_PATTERNS['^x-'].search(data__market_key):
                         if data__market_key in data__market_keys:
@@ -412,6 +448,11 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].modifications[{data__models_item__modifications_x}].date".format(**locals()) + " must match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
                                                 if not REGEX_PATTERNS["date_re_pattern"].match(data__models_item__modifications_item__date):
                                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].modifications[{data__models_item__modifications_x}].date".format(**locals()) + " must be date")
+                                        if "within_documented_scope" in data__models_item__modifications_item_keys:
+                                            data__models_item__modifications_item_keys.remove("within_documented_scope")
+                                            data__models_item__modifications_item__withindocumentedscope = data__models_item__modifications_item["within_documented_scope"]
+                                            if not isinstance(data__models_item__modifications_item__withindocumentedscope, (bool)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].modifications[{data__models_item__modifications_x}].within_documented_scope".format(**locals()) + " must be boolean")
                                         for data__models_item__modifications_item_key, data__models_item__modifications_item_val in data__models_item__modifications_item.items():
                                             if REGEX_PATTERNS['^x-'].search(data__models_item__modifications_item_key):
                                                 if data__models_item__modifications_item_key in data__models_item__modifications_item_keys:
@@ -438,6 +479,13 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                             data__models_item__systemicriskdesignated = data__models_item["systemic_risk_designated"]
                             if not isinstance(data__models_item__systemicriskdesignated, (bool)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].systemic_risk_designated".format(**locals()) + " must be boolean")
+                        if "developer" in data__models_item_keys:
+                            data__models_item_keys.remove("developer")
+                            data__models_item__developer = data__models_item["developer"]
+                            if not isinstance(data__models_item__developer, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].developer".format(**locals()) + " must be string")
+                            if not (isinstance(data__models_item__developer, str) and data__models_item__developer == 'us' or isinstance(data__models_item__developer, str) and data__models_item__developer == 'third_party'):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".models[{data__models_x}].developer".format(**locals()) + " must be one of ['us', 'third_party']")
                         for data__models_item_key, data__models_item_val in data__models_item.items():
                             if REGEX_PATTERNS['^x-'].search(data__models_item_key):
                                 if data__models_item_key in data__models_item_keys:
@@ -746,12 +794,78 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                             data__usecase__capabilities__makesdecisionsaboutpersons = data__usecase__capabilities["makes_decisions_about_persons"]
                             if not isinstance(data__usecase__capabilities__makesdecisionsaboutpersons, (bool)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.makes_decisions_about_persons must be boolean")
+                        if "synthetic_content_standard_editing" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("synthetic_content_standard_editing")
+                            data__usecase__capabilities__syntheticcontentstandardediting = data__usecase__capabilities["synthetic_content_standard_editing"]
+                            if not isinstance(data__usecase__capabilities__syntheticcontentstandardediting, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.synthetic_content_standard_editing must be boolean")
+                        if "synthetic_content_not_substantially_altering" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("synthetic_content_not_substantially_altering")
+                            data__usecase__capabilities__syntheticcontentnotsubstantiallyaltering = data__usecase__capabilities["synthetic_content_not_substantially_altering"]
+                            if not isinstance(data__usecase__capabilities__syntheticcontentnotsubstantiallyaltering, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.synthetic_content_not_substantially_altering must be boolean")
+                        if "deep_fake_artistic_work" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("deep_fake_artistic_work")
+                            data__usecase__capabilities__deepfakeartisticwork = data__usecase__capabilities["deep_fake_artistic_work"]
+                            if not isinstance(data__usecase__capabilities__deepfakeartisticwork, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.deep_fake_artistic_work must be boolean")
+                        if "criminal_offence_use_authorised_by_law" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("criminal_offence_use_authorised_by_law")
+                            data__usecase__capabilities__criminaloffenceuseauthorisedbylaw = data__usecase__capabilities["criminal_offence_use_authorised_by_law"]
+                            if not isinstance(data__usecase__capabilities__criminaloffenceuseauthorisedbylaw, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.criminal_offence_use_authorised_by_law must be boolean")
+                        if "public_crime_reporting" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("public_crime_reporting")
+                            data__usecase__capabilities__publiccrimereporting = data__usecase__capabilities["public_crime_reporting"]
+                            if not isinstance(data__usecase__capabilities__publiccrimereporting, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.public_crime_reporting must be boolean")
+                        if "rbi_urgency_request_hours" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("rbi_urgency_request_hours")
+                            data__usecase__capabilities__rbiurgencyrequesthours = data__usecase__capabilities["rbi_urgency_request_hours"]
+                            if not isinstance(data__usecase__capabilities__rbiurgencyrequesthours, (int, float, Decimal)) or isinstance(data__usecase__capabilities__rbiurgencyrequesthours, bool):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.rbi_urgency_request_hours must be number")
+                            if isinstance(data__usecase__capabilities__rbiurgencyrequesthours, (int, float, Decimal)) and not isinstance(data__usecase__capabilities__rbiurgencyrequesthours, bool):
+                                if data__usecase__capabilities__rbiurgencyrequesthours < 0:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.rbi_urgency_request_hours must be bigger than or equal to 0")
+                        if "rbi_authorisation_rejected" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("rbi_authorisation_rejected")
+                            data__usecase__capabilities__rbiauthorisationrejected = data__usecase__capabilities["rbi_authorisation_rejected"]
+                            if not isinstance(data__usecase__capabilities__rbiauthorisationrejected, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.rbi_authorisation_rejected must be boolean")
+                        if "post_rbi_authorisation" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("post_rbi_authorisation")
+                            data__usecase__capabilities__postrbiauthorisation = data__usecase__capabilities["post_rbi_authorisation"]
+                            if not isinstance(data__usecase__capabilities__postrbiauthorisation, (str, NoneType)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.post_rbi_authorisation must be string or null")
+                        if "post_rbi_request_hours" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("post_rbi_request_hours")
+                            data__usecase__capabilities__postrbirequesthours = data__usecase__capabilities["post_rbi_request_hours"]
+                            if not isinstance(data__usecase__capabilities__postrbirequesthours, (int, float, Decimal)) or isinstance(data__usecase__capabilities__postrbirequesthours, bool):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.post_rbi_request_hours must be number")
+                            if isinstance(data__usecase__capabilities__postrbirequesthours, (int, float, Decimal)) and not isinstance(data__usecase__capabilities__postrbirequesthours, bool):
+                                if data__usecase__capabilities__postrbirequesthours < 0:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.post_rbi_request_hours must be bigger than or equal to 0")
+                        if "post_rbi_initial_suspect_identification" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("post_rbi_initial_suspect_identification")
+                            data__usecase__capabilities__postrbiinitialsuspectidentification = data__usecase__capabilities["post_rbi_initial_suspect_identification"]
+                            if not isinstance(data__usecase__capabilities__postrbiinitialsuspectidentification, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.post_rbi_initial_suspect_identification must be boolean")
+                        if "used_at_workplace" in data__usecase__capabilities_keys:
+                            data__usecase__capabilities_keys.remove("used_at_workplace")
+                            data__usecase__capabilities__usedatworkplace = data__usecase__capabilities["used_at_workplace"]
+                            if not isinstance(data__usecase__capabilities__usedatworkplace, (bool)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities.used_at_workplace must be boolean")
                         for data__usecase__capabilities_key, data__usecase__capabilities_val in data__usecase__capabilities.items():
                             if REGEX_PATTERNS['^x-'].search(data__usecase__capabilities_key):
                                 if data__usecase__capabilities_key in data__usecase__capabilities_keys:
                                     data__usecase__capabilities_keys.remove(data__usecase__capabilities_key)
                         if data__usecase__capabilities_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.capabilities must not contain "+str(data__usecase__capabilities_keys)+" properties")
+                if "civilian_use" in data__usecase_keys:
+                    data__usecase_keys.remove("civilian_use")
+                    data__usecase__civilianuse = data__usecase["civilian_use"]
+                    if not isinstance(data__usecase__civilianuse, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_case.civilian_use must be boolean")
                 for data__usecase_key, data__usecase_val in data__usecase.items():
                     if REGEX_PATTERNS['^x-'].search(data__usecase_key):
                         if data__usecase_key in data__usecase_keys:
@@ -821,6 +935,48 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.evidence[{data__transparency__aiinteractionnotice__evidence_x}]".format(**locals()) + " must be longer than or equal to 1 characters")
                                         if data__transparency__aiinteractionnotice__evidence_item_len > 4096:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.evidence[{data__transparency__aiinteractionnotice__evidence_x}]".format(**locals()) + " must be shorter than or equal to 4096 characters")
+                        if "translations" in data__transparency__aiinteractionnotice_keys:
+                            data__transparency__aiinteractionnotice_keys.remove("translations")
+                            data__transparency__aiinteractionnotice__translations = data__transparency__aiinteractionnotice["translations"]
+                            if not isinstance(data__transparency__aiinteractionnotice__translations, (list, tuple)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations must be array")
+                            data__transparency__aiinteractionnotice__translations_is_list = isinstance(data__transparency__aiinteractionnotice__translations, (list, tuple))
+                            if data__transparency__aiinteractionnotice__translations_is_list:
+                                data__transparency__aiinteractionnotice__translations_len = len(data__transparency__aiinteractionnotice__translations)
+                                for data__transparency__aiinteractionnotice__translations_x, data__transparency__aiinteractionnotice__translations_item in enumerate(data__transparency__aiinteractionnotice__translations):
+                                    if not isinstance(data__transparency__aiinteractionnotice__translations_item, (dict)):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations[{data__transparency__aiinteractionnotice__translations_x}]".format(**locals()) + " must be object")
+                                    data__transparency__aiinteractionnotice__translations_item_is_dict = isinstance(data__transparency__aiinteractionnotice__translations_item, dict)
+                                    if data__transparency__aiinteractionnotice__translations_item_is_dict:
+                                        data__transparency__aiinteractionnotice__translations_item__missing_keys = set(['language', 'text']) - data__transparency__aiinteractionnotice__translations_item.keys()
+                                        if data__transparency__aiinteractionnotice__translations_item__missing_keys:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations[{data__transparency__aiinteractionnotice__translations_x}]".format(**locals()) + " must contain ")
+                                        data__transparency__aiinteractionnotice__translations_item_keys = set(data__transparency__aiinteractionnotice__translations_item.keys())
+                                        if "language" in data__transparency__aiinteractionnotice__translations_item_keys:
+                                            data__transparency__aiinteractionnotice__translations_item_keys.remove("language")
+                                            data__transparency__aiinteractionnotice__translations_item__language = data__transparency__aiinteractionnotice__translations_item["language"]
+                                            if not isinstance(data__transparency__aiinteractionnotice__translations_item__language, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations[{data__transparency__aiinteractionnotice__translations_x}].language".format(**locals()) + " must be string")
+                                            if isinstance(data__transparency__aiinteractionnotice__translations_item__language, str):
+                                                if not REGEX_PATTERNS['^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$'].search(data__transparency__aiinteractionnotice__translations_item__language):
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations[{data__transparency__aiinteractionnotice__translations_x}].language".format(**locals()) + " must match pattern ^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+                                        if "text" in data__transparency__aiinteractionnotice__translations_item_keys:
+                                            data__transparency__aiinteractionnotice__translations_item_keys.remove("text")
+                                            data__transparency__aiinteractionnotice__translations_item__text = data__transparency__aiinteractionnotice__translations_item["text"]
+                                            if not isinstance(data__transparency__aiinteractionnotice__translations_item__text, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations[{data__transparency__aiinteractionnotice__translations_x}].text".format(**locals()) + " must be string")
+                                            if isinstance(data__transparency__aiinteractionnotice__translations_item__text, str):
+                                                data__transparency__aiinteractionnotice__translations_item__text_len = len(data__transparency__aiinteractionnotice__translations_item__text)
+                                                if data__transparency__aiinteractionnotice__translations_item__text_len < 1:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations[{data__transparency__aiinteractionnotice__translations_x}].text".format(**locals()) + " must be longer than or equal to 1 characters")
+                                                if data__transparency__aiinteractionnotice__translations_item__text_len > 4000:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations[{data__transparency__aiinteractionnotice__translations_x}].text".format(**locals()) + " must be shorter than or equal to 4000 characters")
+                                        for data__transparency__aiinteractionnotice__translations_item_key, data__transparency__aiinteractionnotice__translations_item_val in data__transparency__aiinteractionnotice__translations_item.items():
+                                            if REGEX_PATTERNS['^x-'].search(data__transparency__aiinteractionnotice__translations_item_key):
+                                                if data__transparency__aiinteractionnotice__translations_item_key in data__transparency__aiinteractionnotice__translations_item_keys:
+                                                    data__transparency__aiinteractionnotice__translations_item_keys.remove(data__transparency__aiinteractionnotice__translations_item_key)
+                                        if data__transparency__aiinteractionnotice__translations_item_keys:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_interaction_notice.translations[{data__transparency__aiinteractionnotice__translations_x}]".format(**locals()) + " must not contain "+str(data__transparency__aiinteractionnotice__translations_item_keys)+" properties")
                         for data__transparency__aiinteractionnotice_key, data__transparency__aiinteractionnotice_val in data__transparency__aiinteractionnotice.items():
                             if REGEX_PATTERNS['^x-'].search(data__transparency__aiinteractionnotice_key):
                                 if data__transparency__aiinteractionnotice_key in data__transparency__aiinteractionnotice_keys:
@@ -899,6 +1055,48 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.evidence[{data__transparency__deepfakedisclosure__evidence_x}]".format(**locals()) + " must be longer than or equal to 1 characters")
                                         if data__transparency__deepfakedisclosure__evidence_item_len > 4096:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.evidence[{data__transparency__deepfakedisclosure__evidence_x}]".format(**locals()) + " must be shorter than or equal to 4096 characters")
+                        if "translations" in data__transparency__deepfakedisclosure_keys:
+                            data__transparency__deepfakedisclosure_keys.remove("translations")
+                            data__transparency__deepfakedisclosure__translations = data__transparency__deepfakedisclosure["translations"]
+                            if not isinstance(data__transparency__deepfakedisclosure__translations, (list, tuple)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations must be array")
+                            data__transparency__deepfakedisclosure__translations_is_list = isinstance(data__transparency__deepfakedisclosure__translations, (list, tuple))
+                            if data__transparency__deepfakedisclosure__translations_is_list:
+                                data__transparency__deepfakedisclosure__translations_len = len(data__transparency__deepfakedisclosure__translations)
+                                for data__transparency__deepfakedisclosure__translations_x, data__transparency__deepfakedisclosure__translations_item in enumerate(data__transparency__deepfakedisclosure__translations):
+                                    if not isinstance(data__transparency__deepfakedisclosure__translations_item, (dict)):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations[{data__transparency__deepfakedisclosure__translations_x}]".format(**locals()) + " must be object")
+                                    data__transparency__deepfakedisclosure__translations_item_is_dict = isinstance(data__transparency__deepfakedisclosure__translations_item, dict)
+                                    if data__transparency__deepfakedisclosure__translations_item_is_dict:
+                                        data__transparency__deepfakedisclosure__translations_item__missing_keys = set(['language', 'text']) - data__transparency__deepfakedisclosure__translations_item.keys()
+                                        if data__transparency__deepfakedisclosure__translations_item__missing_keys:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations[{data__transparency__deepfakedisclosure__translations_x}]".format(**locals()) + " must contain ")
+                                        data__transparency__deepfakedisclosure__translations_item_keys = set(data__transparency__deepfakedisclosure__translations_item.keys())
+                                        if "language" in data__transparency__deepfakedisclosure__translations_item_keys:
+                                            data__transparency__deepfakedisclosure__translations_item_keys.remove("language")
+                                            data__transparency__deepfakedisclosure__translations_item__language = data__transparency__deepfakedisclosure__translations_item["language"]
+                                            if not isinstance(data__transparency__deepfakedisclosure__translations_item__language, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations[{data__transparency__deepfakedisclosure__translations_x}].language".format(**locals()) + " must be string")
+                                            if isinstance(data__transparency__deepfakedisclosure__translations_item__language, str):
+                                                if not REGEX_PATTERNS['^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$'].search(data__transparency__deepfakedisclosure__translations_item__language):
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations[{data__transparency__deepfakedisclosure__translations_x}].language".format(**locals()) + " must match pattern ^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+                                        if "text" in data__transparency__deepfakedisclosure__translations_item_keys:
+                                            data__transparency__deepfakedisclosure__translations_item_keys.remove("text")
+                                            data__transparency__deepfakedisclosure__translations_item__text = data__transparency__deepfakedisclosure__translations_item["text"]
+                                            if not isinstance(data__transparency__deepfakedisclosure__translations_item__text, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations[{data__transparency__deepfakedisclosure__translations_x}].text".format(**locals()) + " must be string")
+                                            if isinstance(data__transparency__deepfakedisclosure__translations_item__text, str):
+                                                data__transparency__deepfakedisclosure__translations_item__text_len = len(data__transparency__deepfakedisclosure__translations_item__text)
+                                                if data__transparency__deepfakedisclosure__translations_item__text_len < 1:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations[{data__transparency__deepfakedisclosure__translations_x}].text".format(**locals()) + " must be longer than or equal to 1 characters")
+                                                if data__transparency__deepfakedisclosure__translations_item__text_len > 4000:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations[{data__transparency__deepfakedisclosure__translations_x}].text".format(**locals()) + " must be shorter than or equal to 4000 characters")
+                                        for data__transparency__deepfakedisclosure__translations_item_key, data__transparency__deepfakedisclosure__translations_item_val in data__transparency__deepfakedisclosure__translations_item.items():
+                                            if REGEX_PATTERNS['^x-'].search(data__transparency__deepfakedisclosure__translations_item_key):
+                                                if data__transparency__deepfakedisclosure__translations_item_key in data__transparency__deepfakedisclosure__translations_item_keys:
+                                                    data__transparency__deepfakedisclosure__translations_item_keys.remove(data__transparency__deepfakedisclosure__translations_item_key)
+                                        if data__transparency__deepfakedisclosure__translations_item_keys:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.deep_fake_disclosure.translations[{data__transparency__deepfakedisclosure__translations_x}]".format(**locals()) + " must not contain "+str(data__transparency__deepfakedisclosure__translations_item_keys)+" properties")
                         for data__transparency__deepfakedisclosure_key, data__transparency__deepfakedisclosure_val in data__transparency__deepfakedisclosure.items():
                             if REGEX_PATTERNS['^x-'].search(data__transparency__deepfakedisclosure_key):
                                 if data__transparency__deepfakedisclosure_key in data__transparency__deepfakedisclosure_keys:
@@ -939,6 +1137,48 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.evidence[{data__transparency__aigeneratedtextdisclosure__evidence_x}]".format(**locals()) + " must be longer than or equal to 1 characters")
                                         if data__transparency__aigeneratedtextdisclosure__evidence_item_len > 4096:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.evidence[{data__transparency__aigeneratedtextdisclosure__evidence_x}]".format(**locals()) + " must be shorter than or equal to 4096 characters")
+                        if "translations" in data__transparency__aigeneratedtextdisclosure_keys:
+                            data__transparency__aigeneratedtextdisclosure_keys.remove("translations")
+                            data__transparency__aigeneratedtextdisclosure__translations = data__transparency__aigeneratedtextdisclosure["translations"]
+                            if not isinstance(data__transparency__aigeneratedtextdisclosure__translations, (list, tuple)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations must be array")
+                            data__transparency__aigeneratedtextdisclosure__translations_is_list = isinstance(data__transparency__aigeneratedtextdisclosure__translations, (list, tuple))
+                            if data__transparency__aigeneratedtextdisclosure__translations_is_list:
+                                data__transparency__aigeneratedtextdisclosure__translations_len = len(data__transparency__aigeneratedtextdisclosure__translations)
+                                for data__transparency__aigeneratedtextdisclosure__translations_x, data__transparency__aigeneratedtextdisclosure__translations_item in enumerate(data__transparency__aigeneratedtextdisclosure__translations):
+                                    if not isinstance(data__transparency__aigeneratedtextdisclosure__translations_item, (dict)):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations[{data__transparency__aigeneratedtextdisclosure__translations_x}]".format(**locals()) + " must be object")
+                                    data__transparency__aigeneratedtextdisclosure__translations_item_is_dict = isinstance(data__transparency__aigeneratedtextdisclosure__translations_item, dict)
+                                    if data__transparency__aigeneratedtextdisclosure__translations_item_is_dict:
+                                        data__transparency__aigeneratedtextdisclosure__translations_item__missing_keys = set(['language', 'text']) - data__transparency__aigeneratedtextdisclosure__translations_item.keys()
+                                        if data__transparency__aigeneratedtextdisclosure__translations_item__missing_keys:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations[{data__transparency__aigeneratedtextdisclosure__translations_x}]".format(**locals()) + " must contain ")
+                                        data__transparency__aigeneratedtextdisclosure__translations_item_keys = set(data__transparency__aigeneratedtextdisclosure__translations_item.keys())
+                                        if "language" in data__transparency__aigeneratedtextdisclosure__translations_item_keys:
+                                            data__transparency__aigeneratedtextdisclosure__translations_item_keys.remove("language")
+                                            data__transparency__aigeneratedtextdisclosure__translations_item__language = data__transparency__aigeneratedtextdisclosure__translations_item["language"]
+                                            if not isinstance(data__transparency__aigeneratedtextdisclosure__translations_item__language, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations[{data__transparency__aigeneratedtextdisclosure__translations_x}].language".format(**locals()) + " must be string")
+                                            if isinstance(data__transparency__aigeneratedtextdisclosure__translations_item__language, str):
+                                                if not REGEX_PATTERNS['^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$'].search(data__transparency__aigeneratedtextdisclosure__translations_item__language):
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations[{data__transparency__aigeneratedtextdisclosure__translations_x}].language".format(**locals()) + " must match pattern ^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+                                        if "text" in data__transparency__aigeneratedtextdisclosure__translations_item_keys:
+                                            data__transparency__aigeneratedtextdisclosure__translations_item_keys.remove("text")
+                                            data__transparency__aigeneratedtextdisclosure__translations_item__text = data__transparency__aigeneratedtextdisclosure__translations_item["text"]
+                                            if not isinstance(data__transparency__aigeneratedtextdisclosure__translations_item__text, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations[{data__transparency__aigeneratedtextdisclosure__translations_x}].text".format(**locals()) + " must be string")
+                                            if isinstance(data__transparency__aigeneratedtextdisclosure__translations_item__text, str):
+                                                data__transparency__aigeneratedtextdisclosure__translations_item__text_len = len(data__transparency__aigeneratedtextdisclosure__translations_item__text)
+                                                if data__transparency__aigeneratedtextdisclosure__translations_item__text_len < 1:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations[{data__transparency__aigeneratedtextdisclosure__translations_x}].text".format(**locals()) + " must be longer than or equal to 1 characters")
+                                                if data__transparency__aigeneratedtextdisclosure__translations_item__text_len > 4000:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations[{data__transparency__aigeneratedtextdisclosure__translations_x}].text".format(**locals()) + " must be shorter than or equal to 4000 characters")
+                                        for data__transparency__aigeneratedtextdisclosure__translations_item_key, data__transparency__aigeneratedtextdisclosure__translations_item_val in data__transparency__aigeneratedtextdisclosure__translations_item.items():
+                                            if REGEX_PATTERNS['^x-'].search(data__transparency__aigeneratedtextdisclosure__translations_item_key):
+                                                if data__transparency__aigeneratedtextdisclosure__translations_item_key in data__transparency__aigeneratedtextdisclosure__translations_item_keys:
+                                                    data__transparency__aigeneratedtextdisclosure__translations_item_keys.remove(data__transparency__aigeneratedtextdisclosure__translations_item_key)
+                                        if data__transparency__aigeneratedtextdisclosure__translations_item_keys:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.ai_generated_text_disclosure.translations[{data__transparency__aigeneratedtextdisclosure__translations_x}]".format(**locals()) + " must not contain "+str(data__transparency__aigeneratedtextdisclosure__translations_item_keys)+" properties")
                         for data__transparency__aigeneratedtextdisclosure_key, data__transparency__aigeneratedtextdisclosure_val in data__transparency__aigeneratedtextdisclosure.items():
                             if REGEX_PATTERNS['^x-'].search(data__transparency__aigeneratedtextdisclosure_key):
                                 if data__transparency__aigeneratedtextdisclosure_key in data__transparency__aigeneratedtextdisclosure_keys:
@@ -979,6 +1219,48 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.evidence[{data__transparency__emotionorbiometricnotice__evidence_x}]".format(**locals()) + " must be longer than or equal to 1 characters")
                                         if data__transparency__emotionorbiometricnotice__evidence_item_len > 4096:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.evidence[{data__transparency__emotionorbiometricnotice__evidence_x}]".format(**locals()) + " must be shorter than or equal to 4096 characters")
+                        if "translations" in data__transparency__emotionorbiometricnotice_keys:
+                            data__transparency__emotionorbiometricnotice_keys.remove("translations")
+                            data__transparency__emotionorbiometricnotice__translations = data__transparency__emotionorbiometricnotice["translations"]
+                            if not isinstance(data__transparency__emotionorbiometricnotice__translations, (list, tuple)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations must be array")
+                            data__transparency__emotionorbiometricnotice__translations_is_list = isinstance(data__transparency__emotionorbiometricnotice__translations, (list, tuple))
+                            if data__transparency__emotionorbiometricnotice__translations_is_list:
+                                data__transparency__emotionorbiometricnotice__translations_len = len(data__transparency__emotionorbiometricnotice__translations)
+                                for data__transparency__emotionorbiometricnotice__translations_x, data__transparency__emotionorbiometricnotice__translations_item in enumerate(data__transparency__emotionorbiometricnotice__translations):
+                                    if not isinstance(data__transparency__emotionorbiometricnotice__translations_item, (dict)):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations[{data__transparency__emotionorbiometricnotice__translations_x}]".format(**locals()) + " must be object")
+                                    data__transparency__emotionorbiometricnotice__translations_item_is_dict = isinstance(data__transparency__emotionorbiometricnotice__translations_item, dict)
+                                    if data__transparency__emotionorbiometricnotice__translations_item_is_dict:
+                                        data__transparency__emotionorbiometricnotice__translations_item__missing_keys = set(['language', 'text']) - data__transparency__emotionorbiometricnotice__translations_item.keys()
+                                        if data__transparency__emotionorbiometricnotice__translations_item__missing_keys:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations[{data__transparency__emotionorbiometricnotice__translations_x}]".format(**locals()) + " must contain ")
+                                        data__transparency__emotionorbiometricnotice__translations_item_keys = set(data__transparency__emotionorbiometricnotice__translations_item.keys())
+                                        if "language" in data__transparency__emotionorbiometricnotice__translations_item_keys:
+                                            data__transparency__emotionorbiometricnotice__translations_item_keys.remove("language")
+                                            data__transparency__emotionorbiometricnotice__translations_item__language = data__transparency__emotionorbiometricnotice__translations_item["language"]
+                                            if not isinstance(data__transparency__emotionorbiometricnotice__translations_item__language, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations[{data__transparency__emotionorbiometricnotice__translations_x}].language".format(**locals()) + " must be string")
+                                            if isinstance(data__transparency__emotionorbiometricnotice__translations_item__language, str):
+                                                if not REGEX_PATTERNS['^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$'].search(data__transparency__emotionorbiometricnotice__translations_item__language):
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations[{data__transparency__emotionorbiometricnotice__translations_x}].language".format(**locals()) + " must match pattern ^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+                                        if "text" in data__transparency__emotionorbiometricnotice__translations_item_keys:
+                                            data__transparency__emotionorbiometricnotice__translations_item_keys.remove("text")
+                                            data__transparency__emotionorbiometricnotice__translations_item__text = data__transparency__emotionorbiometricnotice__translations_item["text"]
+                                            if not isinstance(data__transparency__emotionorbiometricnotice__translations_item__text, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations[{data__transparency__emotionorbiometricnotice__translations_x}].text".format(**locals()) + " must be string")
+                                            if isinstance(data__transparency__emotionorbiometricnotice__translations_item__text, str):
+                                                data__transparency__emotionorbiometricnotice__translations_item__text_len = len(data__transparency__emotionorbiometricnotice__translations_item__text)
+                                                if data__transparency__emotionorbiometricnotice__translations_item__text_len < 1:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations[{data__transparency__emotionorbiometricnotice__translations_x}].text".format(**locals()) + " must be longer than or equal to 1 characters")
+                                                if data__transparency__emotionorbiometricnotice__translations_item__text_len > 4000:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations[{data__transparency__emotionorbiometricnotice__translations_x}].text".format(**locals()) + " must be shorter than or equal to 4000 characters")
+                                        for data__transparency__emotionorbiometricnotice__translations_item_key, data__transparency__emotionorbiometricnotice__translations_item_val in data__transparency__emotionorbiometricnotice__translations_item.items():
+                                            if REGEX_PATTERNS['^x-'].search(data__transparency__emotionorbiometricnotice__translations_item_key):
+                                                if data__transparency__emotionorbiometricnotice__translations_item_key in data__transparency__emotionorbiometricnotice__translations_item_keys:
+                                                    data__transparency__emotionorbiometricnotice__translations_item_keys.remove(data__transparency__emotionorbiometricnotice__translations_item_key)
+                                        if data__transparency__emotionorbiometricnotice__translations_item_keys:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".transparency.emotion_or_biometric_notice.translations[{data__transparency__emotionorbiometricnotice__translations_x}]".format(**locals()) + " must not contain "+str(data__transparency__emotionorbiometricnotice__translations_item_keys)+" properties")
                         for data__transparency__emotionorbiometricnotice_key, data__transparency__emotionorbiometricnotice_val in data__transparency__emotionorbiometricnotice.items():
                             if REGEX_PATTERNS['^x-'].search(data__transparency__emotionorbiometricnotice_key):
                                 if data__transparency__emotionorbiometricnotice_key in data__transparency__emotionorbiometricnotice_keys:
@@ -1263,12 +1545,371 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.affected_person_information must be longer than or equal to 1 characters")
                         if data__evidence__affectedpersoninformation_len > 4096:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.affected_person_information must be shorter than or equal to 4096 characters")
+                if "rbi_use_notifications" in data__evidence_keys:
+                    data__evidence_keys.remove("rbi_use_notifications")
+                    data__evidence__rbiusenotifications = data__evidence["rbi_use_notifications"]
+                    if not isinstance(data__evidence__rbiusenotifications, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.rbi_use_notifications must be string or null")
+                if "post_rbi_use_records" in data__evidence_keys:
+                    data__evidence_keys.remove("post_rbi_use_records")
+                    data__evidence__postrbiuserecords = data__evidence["post_rbi_use_records"]
+                    if not isinstance(data__evidence__postrbiuserecords, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.post_rbi_use_records must be string or null")
+                if "post_rbi_annual_reports" in data__evidence_keys:
+                    data__evidence_keys.remove("post_rbi_annual_reports")
+                    data__evidence__postrbiannualreports = data__evidence["post_rbi_annual_reports"]
+                    if not isinstance(data__evidence__postrbiannualreports, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence.post_rbi_annual_reports must be string or null")
                 for data__evidence_key, data__evidence_val in data__evidence.items():
                     if REGEX_PATTERNS['^x-'].search(data__evidence_key):
                         if data__evidence_key in data__evidence_keys:
                             data__evidence_keys.remove(data__evidence_key)
                 if data__evidence_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".evidence must not contain "+str(data__evidence_keys)+" properties")
+        if "registration" in data_keys:
+            data_keys.remove("registration")
+            data__registration = data["registration"]
+            if not isinstance(data__registration, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration must be object")
+            data__registration_is_dict = isinstance(data__registration, dict)
+            if data__registration_is_dict:
+                data__registration_keys = set(data__registration.keys())
+                if "provider" in data__registration_keys:
+                    data__registration_keys.remove("provider")
+                    data__registration__provider = data__registration["provider"]
+                    if not isinstance(data__registration__provider, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider must be object")
+                    data__registration__provider_is_dict = isinstance(data__registration__provider, dict)
+                    if data__registration__provider_is_dict:
+                        data__registration__provider_keys = set(data__registration__provider.keys())
+                        if "name" in data__registration__provider_keys:
+                            data__registration__provider_keys.remove("name")
+                            data__registration__provider__name = data__registration__provider["name"]
+                            if not isinstance(data__registration__provider__name, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.name must be string")
+                            if isinstance(data__registration__provider__name, str):
+                                data__registration__provider__name_len = len(data__registration__provider__name)
+                                if data__registration__provider__name_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.name must be longer than or equal to 1 characters")
+                                if data__registration__provider__name_len > 500:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.name must be shorter than or equal to 500 characters")
+                        if "address" in data__registration__provider_keys:
+                            data__registration__provider_keys.remove("address")
+                            data__registration__provider__address = data__registration__provider["address"]
+                            if not isinstance(data__registration__provider__address, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.address must be string")
+                            if isinstance(data__registration__provider__address, str):
+                                data__registration__provider__address_len = len(data__registration__provider__address)
+                                if data__registration__provider__address_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.address must be longer than or equal to 1 characters")
+                                if data__registration__provider__address_len > 1000:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.address must be shorter than or equal to 1000 characters")
+                        if "contact" in data__registration__provider_keys:
+                            data__registration__provider_keys.remove("contact")
+                            data__registration__provider__contact = data__registration__provider["contact"]
+                            if not isinstance(data__registration__provider__contact, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.contact must be string")
+                            if isinstance(data__registration__provider__contact, str):
+                                data__registration__provider__contact_len = len(data__registration__provider__contact)
+                                if data__registration__provider__contact_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.contact must be longer than or equal to 1 characters")
+                                if data__registration__provider__contact_len > 500:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider.contact must be shorter than or equal to 500 characters")
+                        for data__registration__provider_key, data__registration__provider_val in data__registration__provider.items():
+                            if REGEX_PATTERNS['^x-'].search(data__registration__provider_key):
+                                if data__registration__provider_key in data__registration__provider_keys:
+                                    data__registration__provider_keys.remove(data__registration__provider_key)
+                        if data__registration__provider_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider must not contain "+str(data__registration__provider_keys)+" properties")
+                if "deployer" in data__registration_keys:
+                    data__registration_keys.remove("deployer")
+                    data__registration__deployer = data__registration["deployer"]
+                    if not isinstance(data__registration__deployer, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer must be object")
+                    data__registration__deployer_is_dict = isinstance(data__registration__deployer, dict)
+                    if data__registration__deployer_is_dict:
+                        data__registration__deployer_keys = set(data__registration__deployer.keys())
+                        if "name" in data__registration__deployer_keys:
+                            data__registration__deployer_keys.remove("name")
+                            data__registration__deployer__name = data__registration__deployer["name"]
+                            if not isinstance(data__registration__deployer__name, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.name must be string")
+                            if isinstance(data__registration__deployer__name, str):
+                                data__registration__deployer__name_len = len(data__registration__deployer__name)
+                                if data__registration__deployer__name_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.name must be longer than or equal to 1 characters")
+                                if data__registration__deployer__name_len > 500:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.name must be shorter than or equal to 500 characters")
+                        if "address" in data__registration__deployer_keys:
+                            data__registration__deployer_keys.remove("address")
+                            data__registration__deployer__address = data__registration__deployer["address"]
+                            if not isinstance(data__registration__deployer__address, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.address must be string")
+                            if isinstance(data__registration__deployer__address, str):
+                                data__registration__deployer__address_len = len(data__registration__deployer__address)
+                                if data__registration__deployer__address_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.address must be longer than or equal to 1 characters")
+                                if data__registration__deployer__address_len > 1000:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.address must be shorter than or equal to 1000 characters")
+                        if "contact" in data__registration__deployer_keys:
+                            data__registration__deployer_keys.remove("contact")
+                            data__registration__deployer__contact = data__registration__deployer["contact"]
+                            if not isinstance(data__registration__deployer__contact, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.contact must be string")
+                            if isinstance(data__registration__deployer__contact, str):
+                                data__registration__deployer__contact_len = len(data__registration__deployer__contact)
+                                if data__registration__deployer__contact_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.contact must be longer than or equal to 1 characters")
+                                if data__registration__deployer__contact_len > 500:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer.contact must be shorter than or equal to 500 characters")
+                        for data__registration__deployer_key, data__registration__deployer_val in data__registration__deployer.items():
+                            if REGEX_PATTERNS['^x-'].search(data__registration__deployer_key):
+                                if data__registration__deployer_key in data__registration__deployer_keys:
+                                    data__registration__deployer_keys.remove(data__registration__deployer_key)
+                        if data__registration__deployer_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.deployer must not contain "+str(data__registration__deployer_keys)+" properties")
+                if "submitter" in data__registration_keys:
+                    data__registration_keys.remove("submitter")
+                    data__registration__submitter = data__registration["submitter"]
+                    if not isinstance(data__registration__submitter, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter must be object")
+                    data__registration__submitter_is_dict = isinstance(data__registration__submitter, dict)
+                    if data__registration__submitter_is_dict:
+                        data__registration__submitter_keys = set(data__registration__submitter.keys())
+                        if "name" in data__registration__submitter_keys:
+                            data__registration__submitter_keys.remove("name")
+                            data__registration__submitter__name = data__registration__submitter["name"]
+                            if not isinstance(data__registration__submitter__name, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.name must be string")
+                            if isinstance(data__registration__submitter__name, str):
+                                data__registration__submitter__name_len = len(data__registration__submitter__name)
+                                if data__registration__submitter__name_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.name must be longer than or equal to 1 characters")
+                                if data__registration__submitter__name_len > 500:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.name must be shorter than or equal to 500 characters")
+                        if "address" in data__registration__submitter_keys:
+                            data__registration__submitter_keys.remove("address")
+                            data__registration__submitter__address = data__registration__submitter["address"]
+                            if not isinstance(data__registration__submitter__address, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.address must be string")
+                            if isinstance(data__registration__submitter__address, str):
+                                data__registration__submitter__address_len = len(data__registration__submitter__address)
+                                if data__registration__submitter__address_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.address must be longer than or equal to 1 characters")
+                                if data__registration__submitter__address_len > 1000:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.address must be shorter than or equal to 1000 characters")
+                        if "contact" in data__registration__submitter_keys:
+                            data__registration__submitter_keys.remove("contact")
+                            data__registration__submitter__contact = data__registration__submitter["contact"]
+                            if not isinstance(data__registration__submitter__contact, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.contact must be string")
+                            if isinstance(data__registration__submitter__contact, str):
+                                data__registration__submitter__contact_len = len(data__registration__submitter__contact)
+                                if data__registration__submitter__contact_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.contact must be longer than or equal to 1 characters")
+                                if data__registration__submitter__contact_len > 500:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter.contact must be shorter than or equal to 500 characters")
+                        for data__registration__submitter_key, data__registration__submitter_val in data__registration__submitter.items():
+                            if REGEX_PATTERNS['^x-'].search(data__registration__submitter_key):
+                                if data__registration__submitter_key in data__registration__submitter_keys:
+                                    data__registration__submitter_keys.remove(data__registration__submitter_key)
+                        if data__registration__submitter_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.submitter must not contain "+str(data__registration__submitter_keys)+" properties")
+                if "authorised_representative" in data__registration_keys:
+                    data__registration_keys.remove("authorised_representative")
+                    data__registration__authorisedrepresentative = data__registration["authorised_representative"]
+                    if not isinstance(data__registration__authorisedrepresentative, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative must be object")
+                    data__registration__authorisedrepresentative_is_dict = isinstance(data__registration__authorisedrepresentative, dict)
+                    if data__registration__authorisedrepresentative_is_dict:
+                        data__registration__authorisedrepresentative_keys = set(data__registration__authorisedrepresentative.keys())
+                        if "name" in data__registration__authorisedrepresentative_keys:
+                            data__registration__authorisedrepresentative_keys.remove("name")
+                            data__registration__authorisedrepresentative__name = data__registration__authorisedrepresentative["name"]
+                            if not isinstance(data__registration__authorisedrepresentative__name, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.name must be string")
+                            if isinstance(data__registration__authorisedrepresentative__name, str):
+                                data__registration__authorisedrepresentative__name_len = len(data__registration__authorisedrepresentative__name)
+                                if data__registration__authorisedrepresentative__name_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.name must be longer than or equal to 1 characters")
+                                if data__registration__authorisedrepresentative__name_len > 500:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.name must be shorter than or equal to 500 characters")
+                        if "address" in data__registration__authorisedrepresentative_keys:
+                            data__registration__authorisedrepresentative_keys.remove("address")
+                            data__registration__authorisedrepresentative__address = data__registration__authorisedrepresentative["address"]
+                            if not isinstance(data__registration__authorisedrepresentative__address, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.address must be string")
+                            if isinstance(data__registration__authorisedrepresentative__address, str):
+                                data__registration__authorisedrepresentative__address_len = len(data__registration__authorisedrepresentative__address)
+                                if data__registration__authorisedrepresentative__address_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.address must be longer than or equal to 1 characters")
+                                if data__registration__authorisedrepresentative__address_len > 1000:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.address must be shorter than or equal to 1000 characters")
+                        if "contact" in data__registration__authorisedrepresentative_keys:
+                            data__registration__authorisedrepresentative_keys.remove("contact")
+                            data__registration__authorisedrepresentative__contact = data__registration__authorisedrepresentative["contact"]
+                            if not isinstance(data__registration__authorisedrepresentative__contact, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.contact must be string")
+                            if isinstance(data__registration__authorisedrepresentative__contact, str):
+                                data__registration__authorisedrepresentative__contact_len = len(data__registration__authorisedrepresentative__contact)
+                                if data__registration__authorisedrepresentative__contact_len < 1:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.contact must be longer than or equal to 1 characters")
+                                if data__registration__authorisedrepresentative__contact_len > 500:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative.contact must be shorter than or equal to 500 characters")
+                        for data__registration__authorisedrepresentative_key, data__registration__authorisedrepresentative_val in data__registration__authorisedrepresentative.items():
+                            if REGEX_PATTERNS['^x-'].search(data__registration__authorisedrepresentative_key):
+                                if data__registration__authorisedrepresentative_key in data__registration__authorisedrepresentative_keys:
+                                    data__registration__authorisedrepresentative_keys.remove(data__registration__authorisedrepresentative_key)
+                        if data__registration__authorisedrepresentative_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.authorised_representative must not contain "+str(data__registration__authorisedrepresentative_keys)+" properties")
+                if "trade_name" in data__registration_keys:
+                    data__registration_keys.remove("trade_name")
+                    data__registration__tradename = data__registration["trade_name"]
+                    if not isinstance(data__registration__tradename, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.trade_name must be string")
+                    if isinstance(data__registration__tradename, str):
+                        data__registration__tradename_len = len(data__registration__tradename)
+                        if data__registration__tradename_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.trade_name must be longer than or equal to 1 characters")
+                        if data__registration__tradename_len > 500:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.trade_name must be shorter than or equal to 500 characters")
+                if "reference" in data__registration_keys:
+                    data__registration_keys.remove("reference")
+                    data__registration__reference = data__registration["reference"]
+                    if not isinstance(data__registration__reference, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.reference must be string")
+                    if isinstance(data__registration__reference, str):
+                        data__registration__reference_len = len(data__registration__reference)
+                        if data__registration__reference_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.reference must be longer than or equal to 1 characters")
+                        if data__registration__reference_len > 500:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.reference must be shorter than or equal to 500 characters")
+                if "components_and_functions" in data__registration_keys:
+                    data__registration_keys.remove("components_and_functions")
+                    data__registration__componentsandfunctions = data__registration["components_and_functions"]
+                    if not isinstance(data__registration__componentsandfunctions, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.components_and_functions must be string")
+                    if isinstance(data__registration__componentsandfunctions, str):
+                        data__registration__componentsandfunctions_len = len(data__registration__componentsandfunctions)
+                        if data__registration__componentsandfunctions_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.components_and_functions must be longer than or equal to 1 characters")
+                        if data__registration__componentsandfunctions_len > 4000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.components_and_functions must be shorter than or equal to 4000 characters")
+                if "data_and_operating_logic" in data__registration_keys:
+                    data__registration_keys.remove("data_and_operating_logic")
+                    data__registration__dataandoperatinglogic = data__registration["data_and_operating_logic"]
+                    if not isinstance(data__registration__dataandoperatinglogic, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.data_and_operating_logic must be string")
+                    if isinstance(data__registration__dataandoperatinglogic, str):
+                        data__registration__dataandoperatinglogic_len = len(data__registration__dataandoperatinglogic)
+                        if data__registration__dataandoperatinglogic_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.data_and_operating_logic must be longer than or equal to 1 characters")
+                        if data__registration__dataandoperatinglogic_len > 4000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.data_and_operating_logic must be shorter than or equal to 4000 characters")
+                if "status" in data__registration_keys:
+                    data__registration_keys.remove("status")
+                    data__registration__status = data__registration["status"]
+                    if not isinstance(data__registration__status, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.status must be string")
+                    if not (isinstance(data__registration__status, str) and data__registration__status == 'on_the_market' or isinstance(data__registration__status, str) and data__registration__status == 'in_service' or isinstance(data__registration__status, str) and data__registration__status == 'no_longer_on_the_market' or isinstance(data__registration__status, str) and data__registration__status == 'no_longer_in_service' or isinstance(data__registration__status, str) and data__registration__status == 'recalled'):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.status must be one of ['on_the_market', 'in_service', 'no_longer_on_the_market', 'no_longer_in_service', 'recalled']")
+                if "certificate" in data__registration_keys:
+                    data__registration_keys.remove("certificate")
+                    data__registration__certificate = data__registration["certificate"]
+                    if not isinstance(data__registration__certificate, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.certificate must be string")
+                    if isinstance(data__registration__certificate, str):
+                        data__registration__certificate_len = len(data__registration__certificate)
+                        if data__registration__certificate_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.certificate must be longer than or equal to 1 characters")
+                        if data__registration__certificate_len > 4000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.certificate must be shorter than or equal to 4000 characters")
+                if "certificate_copy" in data__registration_keys:
+                    data__registration_keys.remove("certificate_copy")
+                    data__registration__certificatecopy = data__registration["certificate_copy"]
+                    if not isinstance(data__registration__certificatecopy, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.certificate_copy must be string")
+                    if isinstance(data__registration__certificatecopy, str):
+                        data__registration__certificatecopy_len = len(data__registration__certificatecopy)
+                        if data__registration__certificatecopy_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.certificate_copy must be longer than or equal to 1 characters")
+                        if data__registration__certificatecopy_len > 4096:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.certificate_copy must be shorter than or equal to 4096 characters")
+                if "member_states" in data__registration_keys:
+                    data__registration_keys.remove("member_states")
+                    data__registration__memberstates = data__registration["member_states"]
+                    if not isinstance(data__registration__memberstates, (list, tuple)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.member_states must be array")
+                    data__registration__memberstates_is_list = isinstance(data__registration__memberstates, (list, tuple))
+                    if data__registration__memberstates_is_list:
+                        data__registration__memberstates_len = len(data__registration__memberstates)
+                        for data__registration__memberstates_x, data__registration__memberstates_item in enumerate(data__registration__memberstates):
+                            if not isinstance(data__registration__memberstates_item, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.member_states[{data__registration__memberstates_x}]".format(**locals()) + " must be string")
+                            if isinstance(data__registration__memberstates_item, str):
+                                if not REGEX_PATTERNS['^([A-Z]{2}|EU|EEA)$'].search(data__registration__memberstates_item):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.member_states[{data__registration__memberstates_x}]".format(**locals()) + " must match pattern ^([A-Z]{2}|EU|EEA)$")
+                if "url" in data__registration_keys:
+                    data__registration_keys.remove("url")
+                    data__registration__url = data__registration["url"]
+                    if not isinstance(data__registration__url, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.url must be string")
+                    if isinstance(data__registration__url, str):
+                        data__registration__url_len = len(data__registration__url)
+                        if data__registration__url_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.url must be longer than or equal to 1 characters")
+                        if data__registration__url_len > 2000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.url must be shorter than or equal to 2000 characters")
+                if "derogation_summary" in data__registration_keys:
+                    data__registration_keys.remove("derogation_summary")
+                    data__registration__derogationsummary = data__registration["derogation_summary"]
+                    if not isinstance(data__registration__derogationsummary, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.derogation_summary must be string")
+                    if isinstance(data__registration__derogationsummary, str):
+                        data__registration__derogationsummary_len = len(data__registration__derogationsummary)
+                        if data__registration__derogationsummary_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.derogation_summary must be longer than or equal to 1 characters")
+                        if data__registration__derogationsummary_len > 4000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.derogation_summary must be shorter than or equal to 4000 characters")
+                if "provider_database_url" in data__registration_keys:
+                    data__registration_keys.remove("provider_database_url")
+                    data__registration__providerdatabaseurl = data__registration["provider_database_url"]
+                    if not isinstance(data__registration__providerdatabaseurl, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider_database_url must be string")
+                    if isinstance(data__registration__providerdatabaseurl, str):
+                        data__registration__providerdatabaseurl_len = len(data__registration__providerdatabaseurl)
+                        if data__registration__providerdatabaseurl_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider_database_url must be longer than or equal to 1 characters")
+                        if data__registration__providerdatabaseurl_len > 2000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.provider_database_url must be shorter than or equal to 2000 characters")
+                if "fria_summary" in data__registration_keys:
+                    data__registration_keys.remove("fria_summary")
+                    data__registration__friasummary = data__registration["fria_summary"]
+                    if not isinstance(data__registration__friasummary, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.fria_summary must be string")
+                    if isinstance(data__registration__friasummary, str):
+                        data__registration__friasummary_len = len(data__registration__friasummary)
+                        if data__registration__friasummary_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.fria_summary must be longer than or equal to 1 characters")
+                        if data__registration__friasummary_len > 4000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.fria_summary must be shorter than or equal to 4000 characters")
+                if "dpia_summary" in data__registration_keys:
+                    data__registration_keys.remove("dpia_summary")
+                    data__registration__dpiasummary = data__registration["dpia_summary"]
+                    if not isinstance(data__registration__dpiasummary, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.dpia_summary must be string")
+                    if isinstance(data__registration__dpiasummary, str):
+                        data__registration__dpiasummary_len = len(data__registration__dpiasummary)
+                        if data__registration__dpiasummary_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.dpia_summary must be longer than or equal to 1 characters")
+                        if data__registration__dpiasummary_len > 4000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.dpia_summary must be shorter than or equal to 4000 characters")
+                for data__registration_key, data__registration_val in data__registration.items():
+                    if REGEX_PATTERNS['^x-'].search(data__registration_key):
+                        if data__registration_key in data__registration_keys:
+                            data__registration_keys.remove(data__registration_key)
+                if data__registration_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration must not contain "+str(data__registration_keys)+" properties")
         if "waivers" in data_keys:
             data_keys.remove("waivers")
             data__waivers = data["waivers"]

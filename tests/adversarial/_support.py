@@ -33,7 +33,7 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 # blow-up, never a slow CI runner.
 INPROC_SECONDS = 10.0
 PROCESS_TIMEOUT = 60.0
-FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "gitlab")
+FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "gitlab", "cyclonedx", "spdx3")
 
 _HEALTH = [
     HealthCheck.too_slow,
