@@ -7,6 +7,7 @@ that ``aiact-lint check`` on one manifest starts fast enough for a pre-commit ho
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import sys
@@ -27,6 +28,23 @@ FORMATS = (
     "spdx3",
     "auto",
 )
+JSON_FORMATS = ("json", "sarif", "gitlab", "cyclonedx", "spdx3")
+MAX_NUMBER = 1e100  # yamlsafe.MAX_NUMBER: the largest number a manifest (or a flag) may hold
+AS_OF_HELP = (
+    "apply the law as at this date (default: today's date in UTC, so that the verdict does "
+    "not depend on the machine's time zone)"
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its error messages escaped: they quote the arguments, and a pre-commit
+    hook's arguments are file names from the repository (safetext.message)."""
+
+    def error(self, message: str) -> Any:
+        from aiact_lint.safetext import message as inert
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {inert(message)}\n")
 
 
 def _date(value: str) -> datetime.date:
@@ -54,13 +72,15 @@ def _flop(value: str) -> float:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a number (e.g. 7e9, 7B, 70M, 1.2T, 15T)"
         ) from None
-    if not (0 <= number < float("inf")):
-        raise argparse.ArgumentTypeError(f"{value!r} must be a finite, non-negative number")
+    if not (0 <= number <= MAX_NUMBER):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} must be a finite, non-negative number of at most 1e100"
+        )
     return number
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="aiact-lint",
         description=(
             f"Check AI systems declared in aiact.yaml against the EU AI Act ({LAW_VERSION})."
@@ -80,12 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text; github when GITHUB_ACTIONS=true)",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    check.add_argument(
-        "--as-of",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="apply the law as at this date (default: today)",
-    )
+    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
     check.add_argument(
         "--modification-policy",
         choices=POLICIES,
@@ -230,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not look for models and capabilities in the code",
     )
-    init.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="date of the law")
+    init.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
     init.add_argument("--modification-policy", choices=POLICIES, dest="policy")
     answer = init.add_argument_group("answers (each one skips its question)")
     answer.add_argument("--name", help="name of the AI system (default: the folder name)")
@@ -343,9 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="report format (default: html, one self-contained file)",
     )
     report.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    report.add_argument(
-        "--as-of", type=_date, metavar="YYYY-MM-DD", help="apply the law as at this date"
-    )
+    report.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
     report.add_argument("--modification-policy", choices=POLICIES, dest="policy")
     report.add_argument("--config", metavar="PATH", help="settings file, as for check")
     report.set_defaults(func=cmd_report)
@@ -522,7 +535,7 @@ def _use_colour(options: Options) -> bool:
         return options.color
     if options.output or os.environ.get("NO_COLOR"):
         return False
-    return sys.stdout.isatty()
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
 def render(document: dict[str, Any], options: Options) -> str:
@@ -539,13 +552,45 @@ class UsageError(Exception):
     """A problem with how the command was called (exit code 2)."""
 
 
-def emit(text: str, output: str | None) -> None:
+def write_stdout(text: str, json_text: bool = False) -> None:
+    """Write to stdout whatever its encoding: UTF-8 when it can, else escapes (``\\uNNNN``
+    inside JSON, which stays valid JSON; ``\\xNN`` elsewhere), never an encoding error."""
+    stream = sys.stdout
+    if stream is None:
+        raise UsageError("standard output is closed; write the report to a file with --output")
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        if json_text:
+            from aiact_lint.safetext import ascii_json
+
+            stream.write(ascii_json(text))
+        else:
+            stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+    stream.flush()
+
+
+def emit(
+    text: str,
+    output: str | None,
+    fmt: str = "text",
+    inputs: Sequence[Any] = (),
+    keep: Callable[[bytes], bool] | None = None,
+) -> None:
+    """The report on stdout, or in ``output`` unless that would destroy a file the user keeps
+    (a manifest, an evidence file, a tracked file: output_guard)."""
     if output:
+        from aiact_lint.output_guard import OutputRefused, refuse_overwrite
+
+        try:
+            refuse_overwrite(output, "--output", inputs, keep)
+        except OutputRefused as error:
+            raise UsageError(str(error)) from None
         with open(output, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text, json_text=fmt in JSON_FORMATS)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -554,11 +599,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from aiact_lint.runner import run_check
 
     options = options_from(args)
+    for flag, target in (
+        ("--output", options.output),
+        ("--write-baseline", options.write_baseline),
+    ):
+        if target:  # refused before anything runs; tracked and input files once they are known
+            _refuse_by_name(flag, target)
     fixing = args.fix or args.unsafe_fixes or args.diff or args.add_noqa is not None
     try:
         settings = configure(options)  # the configuration file, under the flags
         if args.show_settings:
-            sys.stdout.write(show_settings(settings, options))
+            from aiact_lint.safetext import escape
+
+            write_stdout(escape(show_settings(settings, options), newlines=True))
             return 0
         if fixing:
             from aiact_lint.fix.command import run_fix
@@ -582,11 +635,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             result = run_check(options)
     except SettingsError as error:
         raise UsageError(str(error)) from None
-    emit(render(to_document(result), options), options.output)
+    inputs: list[Any] = [*result.inputs, settings.file, options.baseline, options.write_baseline]
+    emit(render(to_document(result), options), options.output, options.output_format, inputs)
     code = result.exit_code()
     if code == 1 and (options.exit_zero or options.write_baseline):
         return 0
     return code
+
+
+def _refuse_by_name(flag: str, target: str) -> None:
+    from aiact_lint.output_guard import OutputRefused, refuse_overwrite
+
+    try:
+        refuse_overwrite(target, flag, tracked=False)
+    except OutputRefused as error:
+        raise UsageError(str(error)) from None
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -608,19 +671,17 @@ def cmd_rules(args: argparse.Namespace) -> int:
             }
             for r in catalogue.values()
         ]
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n", json_text=True)
         return 0
     rows = [("CODE", "NAME", "SEVERITY", "ARTICLES", "TITLE")]
     rows += [(r.code, r.name, r.severity, r.article or "-", r.title) for r in catalogue.values()]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        sys.stdout.write(
-            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4]))
-            + "  "
-            + row[4]
-            + "\n"
-        )
-    sys.stdout.write(f"\n{len(catalogue)} rules; `aiact-lint explain CODE` for details.\n")
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] + "\n"
+        for row in rows
+    ]
+    lines.append(f"\n{len(catalogue)} rules; `aiact-lint explain CODE` for details.\n")
+    write_stdout("".join(lines))
     return 0
 
 
@@ -675,24 +736,28 @@ def cmd_explain(args: argparse.Namespace) -> int:
         )
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise UsageError(f"unknown rule {args.rule!r}{hint}; `aiact-lint rules` lists them")
-    sys.stdout.write(text)
+    write_stdout(text)
     return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from aiact_lint.schema.local_copy import schema_text, write_copy
+    from aiact_lint.output_guard import OutputRefused, refuse_overwrite
+    from aiact_lint.schema.local_copy import COPY_NAME, schema_text, write_copy
 
     if not args.output:
-        sys.stdout.write(schema_text())
+        write_stdout(schema_text(), json_text=True)
         return 0
     target = Path(args.output)
-    if target.name in ("aiact.yaml", "aiact.yml"):
-        raise UsageError(f"--output {args.output}: that is a manifest's name; not overwritten")
     if not target.is_dir() and not target.parent.is_dir():
         raise UsageError(f"--output {args.output}: no such folder {target.parent}")
-    written = write_copy(target)
+    file = target / COPY_NAME if target.is_dir() else target
+    try:  # never over a manifest, into .git, or over a tracked file that is not a schema copy
+        refuse_overwrite(str(file), "--output", keep=lambda head: b'"$schema"' in head)
+    except OutputRefused as error:
+        raise UsageError(str(error)) from None
+    written = write_copy(file)
     sys.stderr.write(
         f"aiact-lint: wrote {written}; name it in a manifest's first line: "
         "# yaml-language-server: $schema=<path relative to the manifest>\n"
@@ -702,22 +767,24 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Re-render one saved result, so a CI job checks once and reports in several formats."""
-    import json
-
     from aiact_lint.report import RENDERERS, RenderContext
     from aiact_lint.report import render as render_format
+    from aiact_lint.report.saved import SavedResultError, parse
 
+    if args.output:
+        _refuse_by_name("--output", args.output)
     if args.source == "-":
-        raw = sys.stdin.read()
+        stdin = sys.stdin
+        if stdin is None:
+            raise UsageError("--from -: standard input is closed")
+        raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
     else:
-        with open(args.source, encoding="utf-8") as handle:
+        with open(args.source, "rb") as handle:
             raw = handle.read()
     try:
-        document = json.loads(raw)
-    except ValueError as error:
-        raise UsageError(f"{args.source}: not a JSON result: {error}") from None
-    if not isinstance(document, dict) or document.get("version") != 1:
-        raise UsageError(f"{args.source}: not an aiact-lint JSON result (version 1)")
+        document = parse(raw, args.source)
+    except SavedResultError as error:
+        raise UsageError(str(error)) from None
     if args.output_format not in RENDERERS:
         raise UsageError(f"--format {args.output_format} is not available in this version")
     findings = document.get("findings")
@@ -732,7 +799,9 @@ def cmd_render(args: argparse.Namespace) -> int:
                 counts[level] += 1
         document["summary"].update(counts)
     context = RenderContext(colour=False, quiet=args.quiet)
-    emit(render_format(args.output_format, document, context), args.output)
+    text = render_format(args.output_format, document, context)
+    inputs = [args.source] if args.source != "-" else []
+    emit(text, args.output, args.output_format, inputs)
     return 0
 
 
@@ -741,7 +810,15 @@ def cmd_compute(args: argparse.Namespace) -> int:
 
     if args.base_flop is None and (args.params is None or args.tokens is None):
         raise UsageError("give --base-flop, or --params and --tokens to estimate it")
-    sys.stdout.write(
+    if args.modification_flop is not None:
+        from aiact_lint.gpai import estimate_compute
+
+        base = args.base_flop
+        if base is None:
+            base = estimate_compute(args.params, args.tokens)
+        if base < 1:  # a modification's share of nothing is not a number
+            raise UsageError("the base model's training compute must be at least 1 FLOP")
+    write_stdout(
         explain_compute(
             params=args.params,
             tokens=args.tokens,
@@ -781,7 +858,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         result = run_check(options)
     except SettingsError as error:
         raise UsageError(str(error)) from None
-    emit(render_report(result, args.report_format, args.output), args.output)
+    if args.output:
+        _refuse_by_name("--output", args.output)
+    from aiact_lint.output_guard import is_report
+
+    text = render_report(result, args.report_format, args.output)
+    emit(text, args.output, "text", [*result.inputs], keep=is_report)
     return 0
 
 
@@ -815,31 +897,51 @@ def cmd_register(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(text: str) -> None:
+    """One message on stderr, escaped (it may quote repository content), if stderr is open."""
+    from aiact_lint.safetext import message
+
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"aiact-lint: {message(text)}\n")
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that the exit flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
-        parser.print_help(sys.stderr)
+        if sys.stderr is not None:
+            parser.print_help(sys.stderr)
         return 2
     try:
         return func(args)
     except UsageError as error:
-        sys.stderr.write(f"aiact-lint: error: {error}\n")
+        _say(f"error: {error}")
         return 2
     except BrokenPipeError:
+        _silence_stdout()
         return 0
     except KeyboardInterrupt:
-        sys.stderr.write("aiact-lint: interrupted\n")
+        _say("interrupted")
         return 2
     except OSError as error:
-        sys.stderr.write(f"aiact-lint: error: {error}\n")
+        _say(f"error: {error}")
         return 2
     except Exception as error:  # a bug in aiact-lint: say so plainly, never a bare traceback
         if os.environ.get("AIACT_LINT_DEBUG"):
             raise
-        sys.stderr.write(
-            f"aiact-lint: internal error: {type(error).__name__}: {error}\n"
-            "Please report it; set AIACT_LINT_DEBUG=1 to see the traceback.\n"
+        _say(
+            f"internal error: {type(error).__name__}: {error}; please report it "
+            "(set AIACT_LINT_DEBUG=1 to see the traceback)"
         )
         return 2

@@ -1,6 +1,7 @@
 """Configuration: ``[tool.aiact-lint]`` in ``pyproject.toml``, or ``.aiact-lint.toml``.
 
-Discovery walks up from the working directory to the repository root (the folder holding
+Discovery walks up from the checked folder (the folder the command-line paths share, else the
+working directory: :func:`discovery_start`) to the repository root (the folder holding
 ``.git``), or the home folder, or the file-system root; in each folder ``.aiact-lint.toml`` wins
 over ``pyproject.toml``, and a ``pyproject.toml`` without ``[tool.aiact-lint]`` is skipped (ruff's
 rule). ``--config PATH`` names the file instead. Flags on the command line win over the file.
@@ -103,6 +104,8 @@ def _parse(path: Path, inside: Optional[Path] = None) -> dict[str, Any]:
         data = _toml().loads(text)
     except ValueError as error:  # TOMLDecodeError is a ValueError
         raise SettingsError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:  # tomllib recurses per nesting level: [[[[...]]]] 5,000 deep
+        raise SettingsError(f"{path}: not valid TOML: nested too deeply") from None
     return data if isinstance(data, dict) else {}
 
 
@@ -127,10 +130,32 @@ def _repository(folder: Path) -> Path:
     return folder
 
 
+def discovery_start(paths: list[str], cwd: Path) -> Path:
+    """Where configuration discovery starts: the checked repository, not the working directory.
+
+    The folder the command-line paths have in common (a file's own folder), or the working
+    directory when no path is given; ``aiact-lint check ../other-repo`` reads other-repo's
+    settings, never those of the folder it was started from. Lexical (symbolic links are not
+    resolved), like the walk up from it.
+    """
+    folders = []
+    for given in paths:
+        absolute = Path(os.path.abspath(cwd / given))
+        folders.append(absolute if absolute.is_dir() else absolute.parent)
+    if not folders:
+        return cwd
+    try:
+        return Path(os.path.commonpath([str(f) for f in folders]))
+    except ValueError:  # different drives
+        return folders[0]
+
+
 def find_config(start: Path) -> Optional[Path]:
     """The closest configuration file from ``start`` up to the repository root (or home)."""
     stops = _stops()
-    current = start.resolve()
+    # Lexically, never through a symbolic link: a folder of the repository that links to one
+    # outside it must not make discovery climb the outside tree.
+    current = Path(os.path.abspath(start))
     for folder in (current, *current.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
@@ -324,6 +349,7 @@ def configure(options: Options, cwd: Optional[Path] = None) -> Settings:
     from aiact_lint.catalogue import rules
 
     cwd = cwd or Path(os.getcwd())
+    start = discovery_start(options.paths, cwd)
     settings = Settings()
     table: dict[str, Any] = {}
     if options.config:
@@ -332,7 +358,7 @@ def configure(options: Options, cwd: Optional[Path] = None) -> Settings:
             raise SettingsError(f"--config {options.config}: no such file")
         settings.file = path.resolve()
     else:
-        settings.file = find_config(cwd)
+        settings.file = find_config(start)
     if settings.file is not None:
         table, settings.label = load_table(settings.file)
     label = settings.label
@@ -452,7 +478,7 @@ def show_settings(settings: Settings, options: Options) -> str:
         (
             "as-of",
             _toml_value(options.as_of.isoformat()),
-            "--as-of" if "as_of" in cli else "default (today)",
+            "--as-of" if "as_of" in cli else "default (today in UTC)",
         ),
         ("format", _toml_value(options.output_format), "--format or default"),
         ("baseline", _toml_value(options.baseline), "--baseline" if options.baseline else "-"),

@@ -22,6 +22,7 @@ import os
 import posixpath
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
@@ -32,6 +33,7 @@ from aiact_lint.findings import Finding, sort_findings
 from aiact_lint.manifest import Manifest, find_root
 from aiact_lint.options import Options
 from aiact_lint.result import CheckResult, SystemResult, finding_dict
+from aiact_lint.safetext import json_dumps
 from aiact_lint.yamlsafe import iso_date
 
 if TYPE_CHECKING:
@@ -95,6 +97,7 @@ def decide(result: CheckResult, manifests: Sequence[Manifest], options: Options)
             if manifest is not None and manifest.valid:
                 entries = apply_waivers(entries, system, manifest, options)
         if options.write_baseline:
+            _refuse_to_overwrite(options.write_baseline, manifests, options)
             write_baseline(options.write_baseline, [e.finding for e in entries])
         if options.baseline:
             entries, result.baseline_hidden = _apply_baseline(entries, options.baseline)
@@ -154,24 +157,25 @@ def excluded(path: str, options: Options) -> bool:
 
 
 def _exclude(entries: list[Entry], result: CheckResult, options: Options) -> list[Entry]:
+    """Drop what ``exclude`` names, except what no setting may hide: a prohibited practice or an
+    input error in an excluded manifest is still reported (with its system), as ``ignore`` and
+    ``severity`` refuse to hide them too."""
     if not options.exclude:
         return entries
     named = {os.path.abspath(p) for p in options.paths if os.path.isfile(p)}
     base = _base()
-    kept = []
-    for system in result.systems:
-        absolute = os.path.abspath(base / system.manifest)
-        if absolute not in named and excluded(system.manifest, options):
-            continue
-        kept.append(system)
-    dropped = {id(s) for s in result.systems} - {id(s) for s in kept}
-    result.systems = kept
+
+    def out(path: str) -> bool:
+        return excluded(path, options) and os.path.abspath(base / path) not in named
+
+    protected = {id(e.system) for e in entries if e.system is not None and is_protected(e.finding)}
+    hidden = {id(s) for s in result.systems if out(s.manifest)}
+    result.systems = [s for s in result.systems if id(s) not in hidden or id(s) in protected]
 
     def keep(entry: Entry) -> bool:
-        if id(entry.system) in dropped:
-            return False
-        path = entry.finding.path
-        return not excluded(path, options) or os.path.abspath(base / path) in named
+        if is_protected(entry.finding):
+            return True
+        return id(entry.system) not in hidden and not out(entry.finding.path)
 
     return [e for e in entries if keep(e)]
 
@@ -261,6 +265,16 @@ def matches(waiver: Waiver, finding: Finding, manifest: Manifest) -> bool:
     return True
 
 
+@lru_cache(maxsize=1024)
+def _closest_rule(code: str) -> str:
+    """The did-you-mean of an unknown rule code, once per code (2,000 waivers naming unknown
+    codes would otherwise run difflib over the catalogue 2,000 times)."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(code, list(rules()), n=1)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
 def _refusal(waiver: Waiver) -> Optional[str]:
     rule = get(waiver.rule)
     if rule.name == "prohibited-practice":
@@ -289,10 +303,7 @@ def apply_waivers(
         label = f"waivers[{waiver.list_index}] ({waiver.rule}, owner {waiver.owner})"
         subject = f"waivers[{waiver.list_index}]:{waiver.rule}"
         if waiver.rule not in catalogue:
-            from difflib import get_close_matches
-
-            close = get_close_matches(waiver.rule, list(catalogue), n=1)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            hint = _closest_rule(waiver.rule)
             notes.append(
                 manifest.finding(
                     "AIA904",
@@ -402,6 +413,21 @@ def _baselined(findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
     return list(zip(eligible, fingerprints(finding_dict(f) for f in eligible)))
 
 
+def _refuse_to_overwrite(file: str, manifests: Sequence[Manifest], options: Options) -> None:
+    """A baseline never replaces a manifest, an evidence file, a setting or a tracked file that
+    is not itself a baseline (output_guard)."""
+    from aiact_lint.output_guard import OutputRefused, files_named_by, is_baseline, refuse_overwrite
+
+    inputs: list[Optional[str | os.PathLike[str]]] = [options.baseline, options.output]
+    inputs += [options.config]
+    for manifest in manifests:
+        inputs += files_named_by(manifest)
+    try:
+        refuse_overwrite(file, "--write-baseline", inputs, keep=is_baseline)
+    except OutputRefused as error:
+        raise SettingsError(str(error)) from None
+
+
 def write_baseline(file: str, findings: Sequence[Finding]) -> None:
     rows = sorted(
         ({"rule": f.rule, "path": f.path, "fingerprint": fp} for f, fp in _baselined(findings)),
@@ -414,27 +440,56 @@ def write_baseline(file: str, findings: Sequence[Finding]) -> None:
     }
     try:
         with open(file, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            handle.write(json_dumps(document) + "\n")
     except OSError as error:
         raise SettingsError(f"--write-baseline {file}: {error.strerror or error}") from None
     sys.stderr.write(f"aiact-lint: wrote {len(rows)} finding(s) to the baseline {file}\n")
 
 
 def read_baseline(file: str) -> set[str]:
+    """The fingerprints of a ``--write-baseline`` file. Anything else (``[]``, ``null``, a
+    partial document, non-UTF-8, NaN, nesting that would exhaust the parser) is a clear error."""
+    from aiact_lint.report.saved import SavedResultError, refuse_deep
+
+    def refuse(why: str) -> SettingsError:
+        return SettingsError(f"--baseline {file}: {why}")
+
     try:
-        with open(file, encoding="utf-8") as handle:
-            document = json.load(handle)
+        with open(file, "rb") as handle:
+            raw = handle.read()
     except OSError as error:
-        raise SettingsError(f"--baseline {file}: {error.strerror or error}") from None
-    except ValueError as error:
-        raise SettingsError(f"--baseline {file}: not JSON: {error}") from None
+        raise refuse(error.strerror or str(error)) from None
+    try:
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        refuse_deep(text, "it")
+        document = json.loads(text, parse_constant=_no_constant)
+    except UnicodeDecodeError as error:
+        raise refuse(f"not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})") from None
+    except SavedResultError as error:
+        raise refuse(str(error)) from None
+    except (ValueError, RecursionError) as error:
+        raise refuse(f"not JSON: {error}") from None
     rows = document.get("fingerprints") if isinstance(document, dict) else None
-    if document.get("version") != BASELINE_VERSION or not isinstance(rows, list):
-        raise SettingsError(
-            f"--baseline {file}: not an aiact-lint baseline (version {BASELINE_VERSION}); "
-            "write one with --write-baseline"
+    if (
+        not isinstance(document, dict)
+        or document.get("version") != BASELINE_VERSION
+        or not isinstance(rows, list)
+    ):
+        raise refuse(
+            f"not an aiact-lint baseline (version {BASELINE_VERSION}); write one with "
+            "--write-baseline"
         )
-    return {str(r["fingerprint"]) for r in rows if isinstance(r, dict) and "fingerprint" in r}
+    known = set()
+    for index, row in enumerate(rows):
+        fingerprint = row.get("fingerprint") if isinstance(row, dict) else None
+        if not isinstance(fingerprint, str) or not re.fullmatch(r"[0-9a-f]{16,128}", fingerprint):
+            raise refuse(f"fingerprints[{index}] is not a fingerprint written by --write-baseline")
+        known.add(fingerprint)
+    return known
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _apply_baseline(entries: list[Entry], file: str) -> tuple[list[Entry], int]:

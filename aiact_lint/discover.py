@@ -77,7 +77,7 @@ def _git_manifests(folder: Path, untracked: dict[Path, list[str]]) -> list[Path]
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=git_env(),
+            env=git_env(folder),
         )
         for command in commands
     ]

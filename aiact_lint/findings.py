@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional, Tuple
+from typing import Any, NamedTuple, Optional, Tuple
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -36,13 +36,30 @@ class Finding(NamedTuple):
     subject: str = ""
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.path, self.line, self.column, self.rule, self.message)
+    def sort_key(self) -> tuple[Any, ...]:
+        """(path, line, column, rule), then every other field: two findings that differ only in
+        a waiver (aiact.yaml and aiact.yml in one folder) never tie, so no hash seed decides
+        their order."""
+        return (
+            self.path,
+            self.line,
+            self.column,
+            self.rule,
+            self.message,
+            self.severity,
+            self.article,
+            self.end_line,
+            self.end_column,
+            self.fix,
+            self.waived,
+            self.waiver_reason or "",
+            self.subject,
+        )
 
     def with_(self, **changes: object) -> Finding:
         return self._replace(**changes)  # type: ignore[arg-type]
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Deterministic order: path, line, column, rule (the output contract)."""
+    """Deterministic order: path, line, column, rule (the output contract), then the rest."""
     return sorted(set(findings), key=lambda f: f.sort_key)

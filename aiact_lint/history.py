@@ -11,12 +11,15 @@ check never pays for it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
 
 from aiact_lint.catalogue import get
 from aiact_lint.classify import RISK_ORDER, Determination, determine, union_codes
@@ -29,7 +32,7 @@ from aiact_lint.yamlsafe import PathKey, YamlProblem, load
 
 MAX_WALK = 200  # commits of a manifest's history searched for the last change of models/purpose
 WORKTREE = "the working tree (uncommitted)"
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
 class HistoryError(SettingsError):
@@ -53,22 +56,57 @@ def _clip(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _unquote(path: str) -> str:
-    """Undo git's C-style quoting of unusual file names."""
-    if not (path.startswith('"') and path.endswith('"')):
-        return path
-    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
-    return raw.encode("latin-1", "replace").decode("utf-8", "replace")
+_C_ESCAPES = {
+    ord("a"): 7,
+    ord("b"): 8,
+    ord("t"): 9,
+    ord("n"): 10,
+    ord("v"): 11,
+    ord("f"): 12,
+    ord("r"): 13,
+    ord('"'): 34,
+    ord("\\"): 92,
+}
 
 
-def parse_diff(text: str) -> dict[str, set[int]]:
+def _unquote(raw: bytes) -> bytes:
+    """Undo git's C-style quoting of a file name (``"a\\"b\\303\\251"``), byte for byte."""
+    if not (len(raw) >= 2 and raw.startswith(b'"') and raw.endswith(b'"')):
+        return raw
+    body, out, index = raw[1:-1], bytearray(), 0
+    while index < len(body):
+        byte = body[index]
+        if byte != 0x5C or index + 1 >= len(body):  # not a backslash
+            out.append(byte)
+            index += 1
+            continue
+        following = body[index + 1]
+        if 0x30 <= following <= 0x37:  # \ooo: one byte in octal
+            digits = body[index + 1 : index + 4]
+            out.append(int(digits, 8) & 0xFF)
+            index += 1 + len(digits)
+        else:
+            out.append(_C_ESCAPES.get(following, following))
+            index += 2
+    return bytes(out)
+
+
+def _target(line: bytes) -> Optional[str]:
+    """The new-side path of a ``+++`` line (None for /dev/null), decoded like git's -z names."""
+    name = _unquote(line[4:].rstrip(b"\n").rstrip(b"\r").rstrip(b"\t"))
+    return os.fsdecode(name[2:]) if name.startswith(b"b/") else None
+
+
+def parse_diff(text: str | bytes) -> dict[str, set[int]]:
     """``git diff --unified=0`` output -> path -> the line numbers added or changed."""
+    data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
     changed: dict[str, set[int]] = {}
     current: Optional[str] = None
-    for line in text.splitlines():
-        if line.startswith("+++ "):
-            target = _unquote(line[4:].rstrip("\t"))
-            current = target[2:] if target.startswith("b/") else None
+    for line in data.split(b"\n"):
+        if line.startswith(b"diff --git "):
+            current = None
+        elif line.startswith(b"+++ "):
+            current = _target(line)
             if current is not None:
                 changed.setdefault(current, set())
             continue
@@ -78,6 +116,11 @@ def parse_diff(text: str) -> dict[str, set[int]]:
             count = 1 if match.group(2) is None else int(match.group(2))
             changed[current].update(range(start, start + count))
     return changed
+
+
+def _names(raw: bytes) -> set[str]:
+    """NUL-separated names (``git ... -z``), decoded like every other path of the run."""
+    return {os.fsdecode(name) for name in raw.split(b"\0") if name}
 
 
 def _valid(data: Any) -> bool:
@@ -122,8 +165,87 @@ def _models_and_purpose(data: dict[str, Any]) -> str:
     return json.dumps(facts, sort_keys=True, default=str)
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _git_errors(method: _Method) -> _Method:
+    """A git failure inside ``method`` becomes a clean input error (exit code 2), never an
+    uncaught GitCommandError whose message would carry the raw command line."""
+
+    @functools.wraps(method)
+    def guarded(self: History, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except self._git.GitError as error:
+            raise _failure(error) from None
+
+    return guarded  # type: ignore[return-value]
+
+
+def _failure(error: Exception) -> HistoryError:
+    command = getattr(error, "command", None)
+    words = command if isinstance(command, (list, tuple)) else []
+    # `git -c ... diff-index ...`: name the subcommand, not the (repository-derived) arguments
+    name = next((str(w) for w in words[1:] if not str(w).startswith("-")), "")
+    status = getattr(error, "status", None)
+    stderr = getattr(error, "stderr", "") or ""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", "replace")
+    detail = next((line.strip() for line in str(stderr).splitlines() if line.strip()), "")
+    detail = detail.removeprefix("stderr:").strip().strip("'").strip()
+    what = f"git {name}".strip() + (f" failed (exit status {status})" if status else " failed")
+    return HistoryError(f"--diff-base: {what}" + (f": {detail}" if detail else ""))
+
+
+def _read_regular(root: Path, rel: str, limit: int) -> Optional[bytes]:
+    """The bytes of a regular file inside ``root`` (no link out, no FIFO, at most ``limit``)."""
+    import stat
+
+    full = os.path.join(root, *rel.split("/"))
+    real, top = os.path.realpath(full), os.path.realpath(root)
+    if not real.startswith(top.rstrip(os.sep) + os.sep):
+        return None
+    try:
+        info = os.lstat(full)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        fd = os.open(
+            full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    return data if len(data) <= limit else None
+
+
+def _work_tree(start: Path) -> Optional[Path]:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 class History:
-    """A git repository opened for one run, with REF resolved to a commit."""
+    """A git repository opened for one run, with REF resolved to a commit.
+
+    Every git call goes through gitsafe's environment (no program from the repository's
+    configuration, no index refresh, no submodule), with literal pathspecs, plumbing commands
+    and NUL-separated names; git's failures become HistoryError.
+    """
 
     def __init__(self, start: Path, ref: str):
         if ref.startswith("-") or not ref.strip():
@@ -134,16 +256,30 @@ class History:
             import git
         except ImportError as error:  # GitPython refuses to import without a git executable
             raise HistoryError(f"--diff-base needs git and GitPython: {error}") from None
+        from aiact_lint.gitsafe import foreign_gitdir, git_settings
+
         self._git = git
+        top = _work_tree(start.resolve())
+        if top is None:
+            raise HistoryError(f"--diff-base needs a git repository, and {start} is not inside one")
+        elsewhere = foreign_gitdir(str(top))
+        if elsewhere is not None:
+            raise HistoryError(
+                f"--diff-base: {top / '.git'} is a file naming the git folder {elsewhere}, which "
+                "belongs to another work tree; refusing to read another repository's history"
+            )
         try:
-            self.repo = git.Repo(start, search_parent_directories=True)
+            self.repo = git.Repo(top)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise HistoryError(
                 f"--diff-base needs a git repository, and {start} is not inside one"
             ) from None
-        from aiact_lint.gitsafe import SAFE_GIT_ENV
-
-        self.repo.git.update_environment(**SAFE_GIT_ENV)
+        except (git.GitError, OSError, ValueError) as error:
+            raise HistoryError(
+                f"--diff-base: {top} cannot be opened as a git repository: {error}"
+            ) from None
+        # Paths are data: a folder named ":(exclude)x" or "*" is that folder, never a pattern.
+        self.repo.git.update_environment(**{**git_settings(str(top)), "GIT_LITERAL_PATHSPECS": "1"})
         if self.repo.bare or self.repo.working_tree_dir is None:
             raise HistoryError("--diff-base needs a work tree, not a bare repository")
         self.root = Path(self.repo.working_tree_dir).resolve()
@@ -155,6 +291,7 @@ class History:
         short = _short(self.base)
         self.label = short if resolved.startswith(ref.lower()) else f"{ref} ({short})"
         self._dirty: Optional[set[str]] = None
+        self._untracked: Optional[set[str]] = None
 
     def close(self) -> None:
         self.repo.close()
@@ -206,30 +343,80 @@ class History:
         try:
             blob = self.repo.commit(sha).tree / path
             raw: bytes = blob.data_stream.read()
-        except (KeyError, ValueError, self._git.GitCommandError):
+        except Exception:  # KeyError, BadName, GitCommandError...: not there
             return None
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         return raw.decode("utf-8", "replace")
 
+    def _bytes(self, *args: str) -> bytes:
+        out: bytes = getattr(self.repo.git, args[0])(
+            *args[1:], stdout_as_string=False, strip_newline_in_stdout=False
+        )
+        return out
+
+    @_git_errors
+    def untracked(self) -> set[str]:
+        """Untracked files git does not ignore (``ls-files``: no index write, no submodule)."""
+        if self._untracked is None:
+            self._untracked = _names(
+                self._bytes("ls_files", "-z", "--others", "--exclude-standard")
+            )
+        return self._untracked
+
+    @_git_errors
     def dirty(self) -> set[str]:
-        """Root-relative paths changed in the work tree since HEAD, or untracked."""
+        """Root-relative paths changed in the work tree since HEAD, or untracked.
+
+        ``git diff-index`` (plumbing) never refreshes the index; a file it lists only because
+        its stat data changed is hashed here and left out when it still holds HEAD's blob.
+        """
         if self._dirty is None:
-            names = self.repo.git.diff("--name-only", "-z", "HEAD", "--").split("\0")
-            self._dirty = {n for n in names if n} | set(self.repo.untracked_files)
+            from aiact_lint.gitsafe import DIFF_SAFETY
+
+            raw = self._bytes("diff_index", "-z", "--raw", "--no-renames", *DIFF_SAFETY, "HEAD")
+            changed = set()
+            fields = raw.split(b"\0")
+            for meta, name in zip(fields[0::2], fields[1::2]):
+                path = os.fsdecode(name)
+                if path and not self._same_blob(meta, path):
+                    changed.add(path)
+            self._dirty = changed | self.untracked()
         return self._dirty
+
+    def _same_blob(self, meta: bytes, path: str) -> bool:
+        """Whether the work-tree file still holds the blob a ``--raw`` line says it had."""
+        parts = meta.lstrip(b":").split()
+        if len(parts) < 5 or parts[0] != parts[1] or parts[1] not in (b"100644", b"100755"):
+            return False
+        old = parts[2].decode("ascii", "replace")
+        if set(parts[3]) != {ord("0")}:
+            return False  # git already knows the new content differs
+        data = _read_regular(self.root, path, 64 * 1024 * 1024)
+        if data is None:
+            return False
+        digest = hashlib.sha256 if len(old) == 64 else hashlib.sha1
+        header = b"blob %d\0" % len(data)
+        return digest(header + data, usedforsecurity=False).hexdigest() == old
 
     # -- --new-only ----------------------------------------------------------------------------
 
+    @_git_errors
     def changed_lines(self) -> tuple[dict[str, set[int]], set[str]]:
-        """Lines added or changed since REF per path, and the files that are wholly new."""
-        text = self.repo.git.diff(
-            "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv", "-M", self.base, "--"
-        )
-        return parse_diff(text), set(self.repo.untracked_files)
+        """Lines added or changed since REF per path, and the files that are wholly new.
+
+        ``git diff-index`` compares REF's tree with the work tree without writing the index;
+        names in the patch are C-unquoted byte for byte, so quoted names (``"``, ``\\``,
+        non-ASCII) match the paths the findings carry.
+        """
+        from aiact_lint.gitsafe import DIFF_SAFETY
+
+        patch = self._bytes("diff_index", "-p", "--unified=0", "-M", *DIFF_SAFETY, self.base, "--")
+        return parse_diff(patch), self.untracked()
 
     # -- comparison ----------------------------------------------------------------------------
 
+    @_git_errors
     def compare(self, manifest: Manifest, options: Options) -> list[Finding]:
         path = self.relative(manifest.file)
         if path is None:
@@ -242,6 +429,7 @@ class History:
 
     # -- evidence freshness --------------------------------------------------------------------
 
+    @_git_errors
     def last_change(self, manifest: Manifest) -> Optional[tuple[str, str]]:
         """(commit or WORKTREE, what changed) for the newest change of models or purpose."""
         path = self.relative(manifest.file)
@@ -274,10 +462,12 @@ class History:
             return False
         return True
 
+    @_git_errors
     def last_commit(self, path: str) -> Optional[str]:
         sha: str = self.repo.git.log("-1", "--format=%H", "--", path).strip()
         return sha or None
 
+    @_git_errors
     def stale_evidence(self, manifest: Manifest) -> list[Finding]:
         change = self.last_change(manifest)
         if change is None:

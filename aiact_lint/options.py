@@ -6,6 +6,14 @@ import datetime
 from typing import Any, Optional
 
 POLICIES = ("commission_one_third", "cumulative")
+
+
+def today_utc() -> datetime.date:
+    """The default --as-of: today's date in UTC. A stated rule, so that the verdict around a
+    deadline (2026-12-02...) is the same on every machine, whatever its time zone (TZ)."""
+    return datetime.datetime.now(datetime.timezone.utc).date()
+
+
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
 
@@ -44,7 +52,7 @@ class Options:
 
     def __init__(self, **values: Any) -> None:
         self.paths = []
-        self.as_of = datetime.date.today()
+        self.as_of = today_utc()
         self.extend_select = []
         self.ignore = []
         self.cli_set = set()

@@ -6,6 +6,7 @@ Every output format renders the same document (``to_document``), the JSON contra
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from aiact_lint import __version__
@@ -52,6 +53,8 @@ class CheckResult:
         self.baseline_hidden = 0
         self.outside_diff = 0
         self.hidden: list[Finding] = []
+        # Files this run read (manifests, the evidence they name): never overwritten by a report.
+        self.inputs: list[Path] = []
 
     @property
     def input_error(self) -> bool:

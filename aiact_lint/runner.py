@@ -13,6 +13,7 @@ from aiact_lint.engine import analyse
 from aiact_lint.inventory import declared
 from aiact_lint.manifest import find_root, read_manifest, relpath
 from aiact_lint.options import Options
+from aiact_lint.output_guard import files_named_by
 from aiact_lint.result import CheckResult
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def run_check(options: Options) -> CheckResult:
         else:
             root = find_root(file.parent) or file.parent
         manifest = read_manifest(file, root, path=relpath(file, base))
+        result.inputs += files_named_by(manifest)
         if history is not None and manifest.parsed:
             from aiact_lint.purpose_change import purpose_change
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiact_lint.findings import Finding
 from aiact_lint.manifest import Manifest, dotted
-from aiact_lint.yamlsafe import PathKey
+from aiact_lint.yamlsafe import OutOfRange, PathKey
 
 TYPE_NAMES = {
     "object": "a mapping",
@@ -33,6 +33,9 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, OutOfRange):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"{shown}, which is out of range (numbers must be finite and at most 1e100)"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f'a string ("{shown}")'

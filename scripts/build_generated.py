@@ -2,6 +2,9 @@
 """Regenerate the files derived from hand-written sources.
 
 * ``aiact_lint/law/compiled.json`` from ``aiact_lint/law/*.yaml`` (JSON loads fast, in C).
+* ``aiact_lint/law/detect/compiled/*.json`` from ``aiact_lint/law/detect/*.yaml``: the frame
+  table and one lexicon per language, every term reduced to its Snowball stem (PyStemmer), so a
+  run loads only the languages its texts are written in.
 * ``aiact_lint/schema/_validator.py`` from ``aiact_lint/schema/aiact.schema.json`` with
   fastjsonschema (validation without importing jsonschema on the hot path).
 
@@ -21,6 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "aiact_lint"
 LAW = PKG / "law"
+DETECT = LAW / "detect"
 SCHEMA = PKG / "schema" / "aiact.schema.json"
 VALIDATOR = PKG / "schema" / "_validator.py"
 
@@ -63,7 +67,6 @@ def compiled_law() -> str:
     for source in sorted(LAW.glob("*.yaml")):
         with source.open(encoding="utf-8") as handle:
             tables[source.stem] = _plain(yaml.load(handle))
-    tables["annex_iii_needles"] = annex_iii_needles(tables["annex_iii"])
     tables["model_pattern_literals"] = model_pattern_literals(tables["model_patterns"])
     return json.dumps(tables, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
 
@@ -88,18 +91,43 @@ def model_pattern_literals(data: dict[str, Any]) -> dict[str, list[str]]:
     return found
 
 
-def annex_iii_needles(annex_iii: dict[str, Any]) -> dict[str, str]:
-    """Phrase -> its prefilter literal, derived once here instead of on every hook run."""
-    sys.path.insert(0, str(ROOT))
-    from aiact_lint.annex_detect import normalise_phrase, phrase_needle
+def _json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
-    needles = {}
-    for entry in annex_iii["points"]:
-        for key in ("phrases", "negative_phrases", "context_required"):
-            for item in entry.get(key) or []:
-                text = normalise_phrase(str(item))
-                needles[text] = phrase_needle(text)
-    return needles
+
+def detector_tables() -> dict[Path, str]:
+    """The frame table and the per-language lexicons, compiled for aiact_lint/detect."""
+    from ruamel.yaml import YAML
+
+    sys.path.insert(0, str(ROOT))
+    from aiact_lint.detect.build import (
+        compile_frames,
+        compile_lexicon,
+        concepts_used,
+        languages_index,
+    )
+    from aiact_lint.detect.lexicon import LANGUAGES, snowball
+
+    yaml = YAML(typ="safe", pure=True)
+
+    def load(path: Path) -> Any:
+        with path.open(encoding="utf-8") as handle:
+            return _plain(yaml.load(handle))
+
+    frames = load(DETECT / "frames.yaml")
+    used = concepts_used(frames)
+    sources = {language: load(DETECT / f"lexicon.{language}.yaml") for language in LANGUAGES}
+    out = {
+        DETECT / "compiled" / "frames.json": _json(compile_frames(frames)),
+        DETECT / "compiled" / "languages.json": _json(languages_index(sources)),
+    }
+    for language, source in sources.items():
+        defined = set(source.get("concepts") or {})
+        if defined - used:
+            raise SystemExit(f"lexicon.{language}.yaml: concepts no frame uses: {defined - used}")
+        compiled = compile_lexicon(source, snowball(language))
+        out[DETECT / "compiled" / f"{language}.json"] = _json(compiled)
+    return out
 
 
 def generated_validator() -> str:
@@ -123,7 +151,11 @@ def generated_validator() -> str:
 
 
 def outputs() -> dict[Path, str]:
-    return {LAW / "compiled.json": compiled_law(), VALIDATOR: generated_validator()}
+    return {
+        LAW / "compiled.json": compiled_law(),
+        **detector_tables(),
+        VALIDATOR: generated_validator(),
+    }
 
 
 def main() -> int:

@@ -604,7 +604,7 @@ def test_examples_models_are_found_in_their_code() -> None:
 def test_manifest_hook_runs_manifest_only() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     block = text.split("- id: aiact-lint-manifest", 1)[1]
-    assert re.search(r"^\s+args: \[--manifest-only\]$", block, re.MULTILINE)
+    assert re.search(r"^\s+args: \[--manifest-only, --\]$", block, re.MULTILINE)
 
 
 def test_importing_the_cli_does_not_import_the_scanner() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -68,3 +69,38 @@ def test_the_hook_path_imports_nothing_heavy() -> None:
     ours |= {"aiact_lint.repo.scan.model_cards", "aiact_lint.report.bom_properties"}
     ours |= {"aiact_lint.repo.catalogues", "aiact_lint.repo.scan.marking"}
     assert not ours & loaded, sorted(ours & loaded)
+
+
+def _hook_modules(manifest_text: str, tmp: Path) -> tuple[set[str], list[str]]:
+    probe = (
+        "import io, sys, contextlib\n"
+        "from aiact_lint.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['check', '--manifest-only', '--as-of', '2026-11-25', sys.argv[1]])\n"
+        "from aiact_lint.detect import lexicon\n"
+        "print(','.join(sorted(lexicon.LOADED)))\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    manifest = tmp / "aiact.yaml"
+    manifest.write_text(manifest_text, encoding="utf-8")
+    result = run(sys.executable, "-c", probe, str(manifest))
+    assert result.returncode == 0, result.stderr
+    first, _, rest = result.stdout.partition("\n")
+    return set(rest.split()), [x for x in first.split(",") if x]
+
+
+def test_the_hook_path_loads_no_stemmer_when_every_purpose_is_empty(tmp_path: Path) -> None:
+    manifest = "schema_version: 1\nsystem: {name: x}\nroles: [provider]\nuse_case: {purpose: ''}\n"
+    loaded, languages = _hook_modules(manifest, tmp_path)
+    assert "Stemmer" not in loaded and "aiact_lint.detect.engine" not in loaded
+    assert languages == []
+
+
+def test_the_hook_path_loads_only_the_language_the_manifest_uses(tmp_path: Path) -> None:
+    manifest = (
+        "schema_version: 1\nsystem: {name: x}\nroles: [provider]\n"
+        "use_case: {purpose: 'Sortiert Bewerbungen und erstellt eine Rangliste der Kandidaten.'}\n"
+    )
+    loaded, languages = _hook_modules(manifest, tmp_path)
+    assert languages == ["de"]
+    assert "snowballstemmer" not in loaded  # the C extension, not the pure-Python fallback

@@ -703,7 +703,7 @@ def test_junit_waived_rule_is_skipped_and_failure_lists_every_finding() -> None:
     assert root.get("skipped") == "1"
 
 
-def test_junit_strips_characters_xml_forbids() -> None:
+def test_junit_shows_control_characters_xml_forbids() -> None:
     bad = "nul\x00 esc\x1b[31m vt\x0b lone\ud800 ok\tfine\r\nnext"
     data = document(findings=[finding("AIA104", "x\x01.yaml", 1, bad)])
     data["systems"] = []
@@ -711,8 +711,9 @@ def test_junit_strips_characters_xml_forbids() -> None:
     root = ET.fromstring(out.encode("utf-8"))
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None
-    # A lone surrogate becomes U+FFFD in every format (report.encodable), before XML cleaning.
-    assert failure.get("message") == "nul esc[31m vt lone\ufffd ok\tfine next"
+    # A lone surrogate becomes U+FFFD in every format (report.encodable), before XML cleaning;
+    # controls are shown as escapes (safetext.escape), never written raw.
+    assert failure.get("message") == "nul\\x00 esc\\x1b[31m vt\\x0b lone\ufffd ok\tfine next"
     assert "lone\ufffd ok\tfine\nnext" in (failure.text or "")
     assert root.find("testsuite").get("name") == "(outside any manifest)"  # type: ignore[union-attr]
 

@@ -35,6 +35,7 @@ from aiact_lint.init.manifest_text import Todo, evidence_suggestion, render
 from aiact_lint.init.prompts import InitAborted, Prompter
 from aiact_lint.init.suggest import CodeFindings, scan_code
 from aiact_lint.manifest import find_root
+from aiact_lint.options import today_utc
 from aiact_lint.schema.local_copy import COPY_NAME, find_copy, modeline_path, write_copy
 
 ROLE_ORDER = (
@@ -230,7 +231,7 @@ def _one(args: argparse.Namespace, prompter: Prompter, target: Path, code: CodeF
             f"{existing} already exists; pass --force to replace it (the old one is kept as "
             "a backup)"
         )
-    as_of = arg(args, "as_of") or datetime.date.today()
+    as_of = arg(args, "as_of") or today_utc()
     policy = arg(args, "policy") or "commission_one_third"
     if interactive:
         prompter.say(

@@ -23,6 +23,7 @@ from aiact_lint.init.suggest import (
     point_title,
     scan_code,
 )
+from aiact_lint.options import today_utc
 
 REGION = re.compile(r"^([A-Z]{2}|EU|EEA)$")
 MEDIA = ("text", "image", "audio", "video")
@@ -499,7 +500,7 @@ class Dialogue:
         # Points the capabilities imply (emotion recognition is 1(c)...): the engine says which.
         from aiact_lint.classify import determine
 
-        det = determine(a.data(), datetime.date.today(), "commission_one_third")
+        det = determine(a.data(), today_utc(), "commission_one_third")
         facts = {
             "emotion_recognition": "emotion recognition",
             "biometric_categorisation_attributes": "biometric categorisation",

@@ -81,7 +81,7 @@ def annex_suggestions(texts: Mapping[str, str]) -> list[PointSuggestion]:
         PointSuggestion(
             s.point,
             point_title(s.point),
-            f'"{s.matched}" in {FIELD_NAMES.get(s.field, s.field)}',
+            ", ".join(f'"{word}"' for word in s.words) + f" in {FIELD_NAMES.get(s.field, s.field)}",
         )
         for s in detect({name: text for name, text in texts.items() if text})
     ]

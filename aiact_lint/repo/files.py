@@ -47,7 +47,7 @@ def tracked_files(root: str, paths: Optional[tuple[str, ...]] = None) -> Optiona
             cwd=root,
             capture_output=True,
             check=False,
-            env=git_env(),
+            env=git_env(root),
             timeout=120,
         )
     except (OSError, subprocess.SubprocessError):

@@ -5,6 +5,8 @@ Pairs of (name, value) strings, in a stable order; docs/integrations.md lists th
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 NAMESPACE = "aiact-lint"
@@ -74,8 +76,25 @@ def model_pairs(
 
 
 def figure_pairs(declared: dict[str, Any]) -> list[Pair]:
-    return [
-        pair(key, float(declared[key]))
-        for key in ("parameters", "training_tokens", "training_compute_flop")
-        if key in declared
-    ]
+    """The declared figures that are finite numbers (an unusable value is reported elsewhere)."""
+    pairs = []
+    for key in ("parameters", "training_tokens", "training_compute_flop"):
+        value = declared.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        try:
+            number = float(value)
+        except OverflowError:
+            continue
+        if math.isfinite(number):
+            pairs.append(pair(key, number))
+    return pairs
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """JSON text with DEL and the C1 controls escaped too (json.dumps leaves them raw), so that
+    no terminal or log that shows the document interprets them. They occur only in strings."""
+    return _C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -150,4 +150,5 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
     data.pop("serialNumber", None)  # the library's is random
     content = json.dumps(data, sort_keys=True, ensure_ascii=False)
     data["serialNumber"] = uuid.uuid5(uuid.NAMESPACE_URL, "aiact-lint:" + content).urn
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    return bom_properties.escape_controls(text) + "\n"

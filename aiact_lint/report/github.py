@@ -3,7 +3,8 @@
 ``::error file=F,line=L,col=C,endLine=L,endColumn=E,title=T::message`` (``info`` becomes
 ``::notice``). Data is escaped as actions/toolkit's ``command.ts`` does: ``%`` first, then CR and
 LF in the message, plus ``:`` and ``,`` in property values, so no finding can end the command
-early or start a new one. Other control characters (ANSI escapes) are written as ``\\xNN``.
+early or start a new one. Other control characters (ANSI escapes, C1), bidi overrides and line
+separators go through :func:`aiact_lint.safetext.escape` and are written as ``\\xNN``/``\\uNNNN``.
 
 GitHub keeps at most 10 annotations per level per step: the most severe findings come first,
 at most 10 per level, and one closing annotation says how many were left out. That closing line
@@ -13,24 +14,20 @@ findings are not annotated. The plain summary line ends the output (not a comman
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiact_lint.report import RenderContext
 from aiact_lint.report._common import TOOL_NAME, by_severity, summary_line
+from aiact_lint.safetext import escape
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 PER_LEVEL = 10
 
 
-# Other control characters (ANSI escape sequences, C1 controls) are shown, not obeyed: the log
-# viewer would otherwise colour, hide or overwrite text on a finding's say-so.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def escape_data(text: str) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+    """actions/toolkit's escaping (``%``, CR, LF), then :func:`aiact_lint.safetext.escape`
+    for every other control, bidi or separator character (shown, not obeyed)."""
+    return escape(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -100,5 +97,5 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         noun = "finding" if hidden == 1 else "findings"
         lines.append(f"::{level}::{hidden} more {noun} not annotated; see the job summary or SARIF")
     # Plain output, not a command; it never holds a line break, so it cannot start one either.
-    lines.append(" ".join(summary_line(document).splitlines()))
+    lines.append(escape(" ".join(summary_line(document).splitlines())))
     return "\n".join(lines) + "\n"

@@ -10,11 +10,11 @@ out: they are accepted, not open issues.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiact_lint.report import RenderContext
 from aiact_lint.report._common import fingerprints
+from aiact_lint.safetext import escape, json_dumps
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
 
@@ -28,15 +28,16 @@ def to_gitlab(document: dict[str, Any]) -> list[dict[str, Any]]:
         description = f"{finding['rule']} {finding['message']}"
         if finding.get("article"):
             description += f" [{finding['article']}]"
+        description = escape(description, newlines=True)
         line = max(1, int(finding["line"]))
         issues.append(
             {
                 "description": description,
-                "check_name": finding["rule"],
+                "check_name": escape(finding["rule"]),
                 "fingerprint": fingerprint,
                 "severity": SEVERITIES.get(finding["severity"], "minor"),
                 "location": {
-                    "path": finding["path"],
+                    "path": escape(finding["path"]),
                     "lines": {"begin": line, "end": max(line, int(finding.get("end_line") or 1))},
                 },
             }
@@ -45,4 +46,4 @@ def to_gitlab(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def render(document: dict[str, Any], context: RenderContext) -> str:
-    return json.dumps(to_gitlab(document), indent=2, ensure_ascii=False) + "\n"
+    return json_dumps(to_gitlab(document)) + "\n"

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from aiact_lint.report import RenderContext
 from aiact_lint.report._common import TOOL_NAME, location
+from aiact_lint.safetext import escape
 
 OUTSIDE_SUITE = "(outside any manifest)"
 FAILING = ("error", "warning")
@@ -24,9 +25,9 @@ _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def xml_text(value: Any) -> str:
-    """Text XML 1.0 can hold: forbidden characters dropped, line ends normalised to LF."""
-    text = "" if value is None else str(value)
-    return _FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Text XML 1.0 can hold: controls, bidi overrides and separators shown as escapes
+    (:func:`aiact_lint.safetext.escape`), other forbidden characters dropped, line ends LF."""
+    return _FORBIDDEN.sub("", escape(value, newlines=True))
 
 
 def _attribute(value: Any) -> str:

@@ -1,6 +1,7 @@
 """GitHub-flavoured Markdown for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
 
-Every piece of data goes through :func:`cell`: pipes, angle brackets, ampersands, backticks,
+Every piece of data goes through :func:`cell`: control, bidi and separator characters are shown
+as escapes (:func:`aiact_lint.safetext.escape`), pipes, angle brackets, ampersands, backticks,
 markdown punctuation and ``@`` mentions are escaped and line breaks become ``<br>``, so a
 message can neither break a table nor inject HTML or ping anyone. The output stays under
 GitHub's 1 MiB step-summary limit; past it the report is cut at a line with a note.
@@ -13,12 +14,12 @@ from typing import Any
 
 from aiact_lint.report import RenderContext
 from aiact_lint.report._common import SEVERITY_ORDER, TOOL_NAME, help_uri, plural, summary_line
+from aiact_lint.safetext import escape
 
 MAX_BYTES = 1024 * 1024  # GitHub: "$GITHUB_STEP_SUMMARY ... 1 MiB" per step
 _RESERVE = 512  # room for the truncation note
 HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 ICONS = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ESCAPES = {
     "&": "&amp;",
     "<": "&lt;",
@@ -41,7 +42,7 @@ def cell(value: Any) -> str:
     """Inline text safe in a table cell, a heading or a list item."""
     if value is None or value == "":
         return ""
-    text = _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = escape(value, newlines=True).replace("\t", " ")
     text = _SPECIAL.sub(lambda match: _ESCAPES[match.group(0)], text)
     return "<br>".join(text.split("\n"))
 

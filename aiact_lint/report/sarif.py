@@ -7,7 +7,7 @@ is deterministic (no timestamps, no absolute paths of the machine it ran on).
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, Mapping
 from urllib.parse import quote
@@ -19,6 +19,7 @@ from aiact_lint.report._common import (
     fingerprints,
     help_uri,
 )
+from aiact_lint.safetext import escape, json_dumps
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -100,8 +101,8 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
 
 def _unknown_descriptor(finding: dict[str, Any]) -> dict[str, Any]:
     """A rule the document names but this catalogue lacks (a document from another version)."""
-    code = str(finding["rule"])
-    title = str(finding.get("title") or code)
+    code = escape(finding["rule"])
+    title = escape(finding.get("title") or code)
     return {
         "id": code,
         "shortDescription": {"text": _clip(title, MAX_DESCRIPTION)},
@@ -114,13 +115,18 @@ def _unknown_descriptor(finding: dict[str, Any]) -> dict[str, Any]:
 
 
 def artifact_location(path: str) -> dict[str, Any]:
-    """A repository-relative path: a URI reference under %SRCROOT%; an absolute one: a file URI."""
-    if PureWindowsPath(path).is_absolute() and not path.startswith("/"):
+    """A repository file: a URI reference relative to %SRCROOT%, whatever its name holds.
+
+    Findings name repository files relative to the run's base folder; only a path the run could
+    not make relative (a manifest given outside the repository) is absolute, and on POSIX that
+    always starts with "/". A tracked file may well be called ``\\\\host\\share\\x.py`` or
+    ``C:x``: its name is percent-encoded, never read as a UNC path or a drive.
+    """
+    if path.startswith("/"):
+        return {"uri": PurePosixPath(path).as_uri()}
+    if os.name == "nt" and PureWindowsPath(path).is_absolute():
         return {"uri": PureWindowsPath(path).as_uri()}
-    posix = path.replace("\\", "/")
-    if posix.startswith("/"):
-        return {"uri": PurePosixPath(posix).as_uri()}
-    return {"uri": quote(posix, safe="/-._~"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(path, safe="/-._~"), "uriBaseId": "%SRCROOT%"}
 
 
 def _region(finding: dict[str, Any]) -> dict[str, int]:
@@ -139,7 +145,7 @@ def _message(finding: dict[str, Any]) -> str:
         text += f" [{finding['article']}]"
     if finding.get("fix"):
         text += f"\n\nFix: {finding['fix']}"
-    return text
+    return escape(text, newlines=True)
 
 
 def to_sarif(document: dict[str, Any], catalogue: Mapping[str, Any]) -> dict[str, Any]:
@@ -172,10 +178,16 @@ def to_sarif(document: dict[str, Any], catalogue: Mapping[str, Any]) -> dict[str
                 {
                     "kind": "external",
                     "status": "accepted",
-                    "justification": str(finding.get("waiver_reason") or "waived in aiact.yaml"),
+                    "justification": escape(
+                        finding.get("waiver_reason") or "waived in aiact.yaml", newlines=True
+                    ),
                 }
             ]
-        properties = {key: finding[key] for key in ("article", "fix") if finding.get(key)}
+        properties = {
+            key: escape(finding[key], newlines=True)
+            for key in ("article", "fix")
+            if finding.get(key)
+        }
         if properties:
             result["properties"] = properties
         results.append(result)
@@ -203,4 +215,4 @@ def to_sarif(document: dict[str, Any], catalogue: Mapping[str, Any]) -> dict[str
 
 
 def render(document: dict[str, Any], context: RenderContext) -> str:
-    return json.dumps(to_sarif(document, context.rules()), indent=2, ensure_ascii=False) + "\n"
+    return json_dumps(to_sarif(document, context.rules())) + "\n"

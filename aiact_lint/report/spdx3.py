@@ -178,4 +178,5 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         objects.add(element)
     out = io.BytesIO()
     spdx.JSONLDSerializer().write(objects, out, indent=2)
-    return out.getvalue().decode("utf-8").rstrip("\n") + "\n"
+    text = out.getvalue().decode("utf-8").rstrip("\n")
+    return bom_properties.escape_controls(text) + "\n"

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiact_lint import LAW_VERSION
 from aiact_lint.report import RenderContext
+from aiact_lint.safetext import escape, inert_lines
 
 COLOURS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2"}
 
@@ -16,12 +17,9 @@ def _paint(text: str, colour: str, enabled: bool) -> str:
     return f"\x1b[{COLOURS[colour]}m{text}\x1b[0m" if enabled else text
 
 
-def clean(text: str) -> str:
-    """Neutralise control characters (ANSI escapes, newlines) that data could smuggle in."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else "?"
-        for ch in text
-    )
+def clean(text: Any) -> str:
+    """Neutralise control characters, bidi overrides and line breaks that data could smuggle in."""
+    return escape(text)
 
 
 def _display(path: str) -> str:
@@ -51,9 +49,10 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         if quiet and finding["severity"] == "info":
             continue  # --quiet: what needs doing (errors and warnings) and the verdict
         location = f"{clean(_display(finding['path']))}:{finding['line']}:{finding['column']}:"
-        severity = finding["severity"]
+        severity = clean(finding["severity"])
+        paint = severity if severity in ("error", "warning", "info") else "bold"
         head = (
-            f"{_paint(location, 'bold', colour)} {_paint(finding['rule'], severity, colour)} "
+            f"{_paint(location, 'bold', colour)} {_paint(clean(finding['rule']), paint, colour)} "
             f"{severity:<7} {clean(finding['message'])}"
         )
         if finding["article"]:
@@ -67,7 +66,7 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         for finding in waived:
             lines.append(
                 f"  {clean(_display(finding['path']))}:{finding['line']}:{finding['column']}: "
-                f"{finding['rule']} {clean(finding['message'])} — waived: "
+                f"{clean(finding['rule'])} {clean(finding['message'])} — waived: "
                 f"{clean(finding.get('waiver_reason') or '')}"
             )
     if not quiet:
@@ -76,14 +75,14 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         for system in document["systems"]:
             if system["risk"] is None:
                 continue
-            routes = ", ".join(system["routes"]) or "no route"
-            roles = ", ".join(system["roles"]) or "no role"
+            routes = clean(", ".join(map(str, system["routes"]))) or "no route"
+            roles = clean(", ".join(map(str, system["roles"]))) or "no role"
             lines.append(
                 f"{clean(_display(system['manifest']))}: {clean(system['name'] or '?')} — "
-                f"risk {system['risk']} ({routes}); roles: {roles}"
+                f"risk {clean(system['risk'])} ({routes}); roles: {roles}"
             )
-    lines.append(summary_line(document))
-    return "\n".join(lines) + "\n"
+    lines.append(clean(summary_line(document)))
+    return inert_lines("\n".join(lines)) + "\n"
 
 
 def plural(count: int, word: str) -> str:

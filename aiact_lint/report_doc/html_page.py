@@ -12,6 +12,7 @@ from html import escape
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 from urllib.parse import quote
 
+from aiact_lint.options import today_utc
 from aiact_lint.report_doc.timeline import STATUS_COLOUR, human_date, milestones, svg
 
 
@@ -431,7 +432,7 @@ def render(
     link: Optional[Link] = None,
     today: Optional[datetime.date] = None,
 ) -> str:
-    as_of = _date(document.get("as_of")) or datetime.date.today()
+    as_of = _date(document.get("as_of")) or today_utc()
     systems = [s for s in document.get("systems") or [] if isinstance(s, dict)]
     summary = document.get("summary") or {}
     tool = document.get("tool") or {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Mapping, Optional, Sequence
 
+from aiact_lint.options import today_utc
 from aiact_lint.report.markdown import cell
 from aiact_lint.report_doc.html_page import (
     RISK_LABEL,
@@ -168,7 +169,7 @@ def render(
     try:
         as_of = datetime.date.fromisoformat(str(document.get("as_of")))
     except ValueError:
-        as_of = datetime.date.today()
+        as_of = today_utc()
     summary = document.get("summary") or {}
     lines = [
         "# EU AI Act obligations report",

@@ -250,7 +250,6 @@ def svg(
 ) -> str:
     """An accessible inline SVG: ``role=img`` with a title and a description (``ident`` makes
     their ids unique in the page)."""
-    today = today or datetime.date.today()
     days = [m.date for m in marks] + [as_of]
     start = min(days) - datetime.timedelta(days=75)
     length = (max(days) - start).days + 120
@@ -343,8 +342,8 @@ def svg(
     height_lanes = max(len(lanes), 1) * lane_h
     legend_y = label_top + height_lanes + 14
     # The as-of marker, over everything else.
-    label = "Today" if as_of == today else "As of"
-    now_text = f"{label}: {human_date(as_of)}"
+    # Always "As of": the report depends on --as-of, never on the clock (``today`` is unused).
+    now_text = f"As of: {human_date(as_of)}"
     anchor = "middle"
     if x_now + _text_width(now_text) / 2 > WIDTH - 4:
         anchor = "end"

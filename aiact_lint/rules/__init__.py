@@ -12,6 +12,7 @@ from aiact_lint.findings import Finding
 from aiact_lint.rules import (
     gpai_models,
     prohibited,
+    purpose_text,
     questions,
     risk,
     scope,
@@ -32,6 +33,9 @@ REGISTRY: tuple[Rule, ...] = (
     risk.derogation,
     risk.annex_i_facts,
     prohibited.practices,
+    purpose_text.art5_from_text,
+    purpose_text.annex_i_from_text,
+    purpose_text.art50_from_text,
     transparency_obligations.obligations,
     transparency_obligations.transitional,
     gpai_models.models,

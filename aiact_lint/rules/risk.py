@@ -8,13 +8,7 @@ from aiact_lint.classify import RISK_ORDER
 from aiact_lint.findings import Finding
 from aiact_lint.lawdata import table
 from aiact_lint.rules.context import RuleContext
-
-FIELDS = {
-    "purpose": ("use_case", "purpose"),
-    "sector": ("use_case", "sector"),
-    "description": ("system", "description"),
-    "affected_persons": ("use_case", "affected_persons"),
-}
+from aiact_lint.rules.purpose_text import FIELDS, suspicions
 
 
 def _point(point: str) -> dict[str, Any]:
@@ -24,22 +18,12 @@ def _point(point: str) -> dict[str, Any]:
     return found
 
 
-def _texts(ctx: RuleContext) -> dict[str, str]:
-    texts = {}
-    for name, path in FIELDS.items():
-        value = ctx.manifest.get(*path)
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        if isinstance(value, str) and value.strip():
-            texts[name] = value
-    return texts
-
-
 def undeclared_annex_iii(ctx: RuleContext) -> Iterator[Finding]:
-    from aiact_lint.annex_detect import detect
-
+    """AIA301/AIA306: an Annex III use implied by the capabilities or described by the text
+    (the frame matcher, :mod:`aiact_lint.detect`) that use_case.annex_iii does not list."""
     det = ctx.det
-    declared = [p for p in (ctx.manifest.get("use_case", "annex_iii") or []) if isinstance(p, str)]
+    listed = ctx.manifest.get("use_case", "annex_iii")  # a value of the wrong type lists nothing
+    declared = [p for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
     annex_key = ("use_case", "annex_iii")
     fix_both = (
         'Declare annex_iii: ["{point}"] and set risk.classification: high, or declare it and '
@@ -57,11 +41,12 @@ def undeclared_annex_iii(ctx: RuleContext) -> Iterator[Finding]:
             fix=fix_both.format(point=point),
             subject=f"annex_iii:{point}",
         )
-    for suspicion in detect(_texts(ctx)):
+    for suspicion in suspicions(ctx):
+        if suspicion.kind != "annex_iii":
+            continue
         if suspicion.point in declared or suspicion.point in det.implied_annex_iii:
             continue
         info = _point(suspicion.point)
-        field = ".".join(FIELDS[suspicion.field])
         at = (
             annex_key
             if not declared and annex_key in ctx.manifest.doc.keys
@@ -70,8 +55,7 @@ def undeclared_annex_iii(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             "AIA301" if not declared else "AIA306",
             at,
-            f'{field} describes "{suspicion.matched}", an Annex III {suspicion.point} use '
-            f"({info['title']}), but use_case.annex_iii "
+            f"{suspicion.explanation} ({info['title']}), but use_case.annex_iii "
             + ("is empty" if not declared else f"lists only {', '.join(declared)}"),
             article=f"Art. 6(2), Annex III {suspicion.point}",
             fix=fix_both.format(point=suspicion.point),

@@ -73,6 +73,13 @@ def validate_https___raw_githubusercontent_com_aiact_lint_aiact_lint_main_aiact_
                     data__system__description = data__system["description"]
                     if not isinstance(data__system__description, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".system.description must be string")
+                if "language" in data__system_keys:
+                    data__system_keys.remove("language")
+                    data__system__language = data__system["language"]
+                    if not isinstance(data__system__language, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".system.language must be string")
+                    if not (isinstance(data__system__language, str) and data__system__language == 'en' or isinstance(data__system__language, str) and data__system__language == 'de' or isinstance(data__system__language, str) and data__system__language == 'fr' or isinstance(data__system__language, str) and data__system__language == 'nl' or isinstance(data__system__language, str) and data__system__language == 'es' or isinstance(data__system__language, str) and data__system__language == 'it' or isinstance(data__system__language, str) and data__system__language == 'pl'):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".system.language must be one of ['en', 'de', 'fr', 'nl', 'es', 'it', 'pl']")
                 if "version" in data__system_keys:
                     data__system_keys.remove("version")
                     data__system__version = data__system["version"]

@@ -5,6 +5,17 @@ required keys, ``minimum``), so a new schema field is fuzzed without touching th
 Mutations then break what the schema promises: wrong types, missing and unknown keys, huge and
 tiny numbers, ``1e999``, NaN, impossible dates, unicode and control characters, very long
 strings, deep nesting, hostile YAML (tags, aliases, several documents) and damaged text.
+
+Classes added by the second hardening round (issue 13), each its own strategy:
+- :data:`directives`: ``%YAML 1.1/1.2/1.0/1.3``, ``%TAG`` handles, reserved directives, in front
+  of a document (under 1.1, ``yes``/``on``/``y`` are booleans);
+- :data:`huge_numbers` and the ``overflow`` mutation: integers of hundreds of digits, floats at
+  the 1e308 scale, and pairs (parameters x training_tokens) whose product overflows;
+- :data:`config_texts`: ``.aiact-lint.toml`` / ``[tool.aiact-lint]`` with hostile keys (workflow
+  commands, line breaks, C1 controls, bidi overrides) and values, and deep nesting;
+- :data:`file_names`: names starting with ``-``, pathspec magic ``:(``, quotes, backslashes,
+  non-ASCII, line breaks, ``::`` workflow commands;
+- :data:`line_separators`: NEL, LS and PS (U+0085, U+2028, U+2029) inside comments and scalars.
 """
 
 from __future__ import annotations
@@ -206,6 +217,13 @@ strings = st.one_of(
     long_strings,
     st.builds(lambda a, b: a + b, st.sampled_from(HOSTILE_STRINGS), texts),
 )
+huge_numbers = st.one_of(
+    st.integers(min_value=10**99, max_value=10**400),
+    st.integers(min_value=-(10**400), max_value=-(10**99)),
+    st.floats(min_value=1e99, max_value=1.7976931348623157e308),
+    st.sampled_from([1e100, 1.0000001e100, 1e154, 1e155, 1e200, 1e300, 1.7976931348623157e308]),
+    st.sampled_from(["9" * 400, "-" + "9" * 400, "0x" + "f" * 300, "1" + "_0" * 300]).map(Raw),
+)
 numbers = st.one_of(
     st.integers(),
     st.integers(min_value=-(2**300), max_value=2**300),
@@ -213,10 +231,35 @@ numbers = st.one_of(
     st.sampled_from(
         [0, -0.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 2**63, 2**64]
     ),
+    huge_numbers,
 )
+line_separators = st.sampled_from(["\x85", "\u2028", "\u2029"])
+directives = st.sampled_from(
+    [
+        "%YAML 1.1\n---\n",
+        "%YAML 1.2\n---\n",
+        "%YAML 1.0\n---\n",
+        "%YAML 1.3\n---\n",
+        "%YAML 2.0\n---\n",
+        "%YAML 1.1 # comment\n---\n",
+        "%TAG ! tag:yaml.org,2002:\n---\n",
+        "%TAG !x! tag:yaml.org,2002:\n---\n",
+        "%TAG !e! tag:example.com,2000:app/\n---\n",
+        "%YAML 1.1\n%TAG ! tag:yaml.org,2002:\n---\n",
+        "%YAML 1.2\n%YAML 1.2\n---\n",
+        "%FOO reserved directive\n---\n",
+        "%YAML\n---\n",
+    ]
+)
+# The YAML 1.1 booleans and their neighbours, for the facts the law turns on.
+yaml11_words = st.sampled_from(
+    ["Yes", "yes", "YES", "No", "no", "on", "On", "off", "OFF", "y", "Y", "n", "N", "~"]
+).map(Raw)
+
 hostile_scalars = st.one_of(
     strings,
     numbers,
+    yaml11_words,
     st.sampled_from(RAW_TOKENS).map(Raw),
     st.none(),
     st.booleans(),
@@ -343,8 +386,21 @@ def mutated_documents(draw: st.DrawFn) -> Any:
         paths = _paths(document)
         path = draw(st.sampled_from(paths))
         operation = draw(
-            st.sampled_from(["replace", "replace", "delete", "unknown", "wrap", "deep", "empty"])
+            st.sampled_from(
+                ["replace", "replace", "delete", "unknown", "wrap", "deep", "empty", "overflow"]
+            )
         )
+        if operation == "overflow":
+            # Two facts that the engine multiplies (6 * N * D), each at the edge or past it.
+            models = document.get("models") if isinstance(document, dict) else None
+            if isinstance(models, list) and models and isinstance(models[0], dict):
+                models[0]["parameters"] = draw(huge_numbers)
+                models[0]["training_tokens"] = draw(huge_numbers)
+            elif isinstance(document, dict):
+                document["models"] = [
+                    {"id": "a/b", "parameters": draw(huge_numbers), "training_tokens": 1e300}
+                ]
+            continue
         if not path:
             if operation in ("replace", "wrap"):
                 document = draw(hostile_values) if operation == "replace" else [document]
@@ -497,6 +553,8 @@ def manifest_texts(draw: st.DrawFn) -> bytes:
                     "comment",
                     "documents",
                     "alias_bomb",
+                    "separator",
+                    "directive",
                     "directive",
                 ]
             )
@@ -527,8 +585,12 @@ def manifest_texts(draw: st.DrawFn) -> bytes:
             text = text + "---\n" + text
         elif damage == "alias_bomb":
             text = _alias_bomb() + text
+        elif damage == "separator":
+            at = draw(st.integers(0, len(text)))
+            piece = draw(st.sampled_from(["# c{}d\n", "{}", "x{}y"])).format(draw(line_separators))
+            text = text[:at] + piece + text[at:]
         else:
-            text = "%YAML 1.1\n---\n" + text
+            text = draw(directives) + text
     return text.encode("utf-8", "surrogatepass")
 
 
@@ -549,3 +611,120 @@ def damaged_bytes(draw: st.DrawFn) -> bytes:
         else:
             del data[at : at + len(piece)]
     return bytes(data)
+
+
+# --- configuration files and file names (issue 13) ---------------------------------------------
+
+CONFIG_KEYS = [
+    "select",
+    "extend-select",
+    "ignore",
+    "severity",
+    "fail-on",
+    "modification-policy",
+    "exclude",
+    "model-aliases",
+]
+HOSTILE_KEYS = [
+    "x\n::error file=aiact.yaml,line=1::forged",
+    "::add-mask::secret",
+    "::stop-commands::token",
+    "x\r\n##[error]legacy",
+    "\x1b]0;title\x07\x1b[2J",
+    "\x9b31m",
+    "\u202etxt.exe\u2066",
+    "%0A::error::encoded",
+    "\x85next\u2028line",
+    "AIA3\n::warning::x",
+]
+config_keys = st.one_of(
+    st.sampled_from(CONFIG_KEYS),
+    st.sampled_from(HOSTILE_KEYS),
+    st.builds(lambda a, b: a + b, st.sampled_from(CONFIG_KEYS), st.sampled_from(HOSTILE_KEYS)),
+    st.text(max_size=20),
+)
+config_values = st.one_of(
+    st.lists(
+        st.one_of(st.sampled_from(["AIA3", "AIA703", "ALL", "E501"]), config_keys), max_size=3
+    ),
+    config_keys,
+    st.integers(),
+    st.booleans(),
+    st.dictionaries(
+        config_keys, st.one_of(config_keys, st.sampled_from(["error", "info"])), max_size=3
+    ),
+)
+
+
+def _toml_string(text: str) -> str:
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}" if code < 0xD800 else "?")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return (
+        "{"
+        + ", ".join(f"{_toml_string(str(k))} = {_toml_value(v)}" for k, v in value.items())
+        + "}"
+    )
+
+
+@st.composite
+def config_texts(draw: st.DrawFn) -> tuple[str, str]:
+    """(file name, text): an .aiact-lint.toml or a pyproject.toml with hostile keys/values."""
+    pairs = draw(st.dictionaries(config_keys, config_values, min_size=1, max_size=4))
+    body = "".join(f"{_toml_string(k)} = {_toml_value(v)}\n" for k, v in pairs.items())
+    if draw(st.booleans()):
+        depth = draw(st.sampled_from([10, 500, 3000]))
+        body += "nested = " + "[" * depth + "]" * depth + "\n"
+    if draw(st.booleans()):
+        return "pyproject.toml", "[tool.aiact-lint]\n" + body
+    return ".aiact-lint.toml", body
+
+
+FILE_NAME_PARTS = [
+    "-rf",
+    "--output=x",
+    "-",
+    ":(",
+    ":(glob)*",
+    ":(exclude)docs",
+    ":!x",
+    '"',
+    "'",
+    "\\",
+    "\\\\host\\share",
+    "é",
+    "ü\\",
+    "日本",
+    "\n::error file=x::forged",
+    "::add-mask::s",
+    "\t",
+    " ",
+    "*",
+    "[a]",
+    "%0A",
+    "\x1b[31m",
+]
+file_names = st.builds(
+    lambda parts, tail: "".join(parts).replace("/", "_") + tail,
+    st.lists(st.sampled_from(FILE_NAME_PARTS), min_size=1, max_size=3),
+    st.sampled_from(["", ".py", ".md", "x"]),
+).filter(lambda name: name not in ("", ".", "..") and "\x00" not in name)

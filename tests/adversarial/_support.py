@@ -251,6 +251,16 @@ def check_output(fmt: str, text: str) -> Any:
         else:
             assert isinstance(data, list)
         return data
+    if fmt == "cyclonedx":
+        bom = strict_json(text)
+        assert bom["bomFormat"] == "CycloneDX" and bom["specVersion"] == "1.6"
+        assert all(c["bom-ref"] for c in bom.get("components", ()))
+        return bom
+    if fmt == "spdx3":
+        spdx = strict_json(text)
+        assert spdx["@context"] == "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
+        assert any(item.get("type") == "SpdxDocument" for item in spdx["@graph"])
+        return spdx
     if fmt == "junit":
         return ET.fromstring(text.encode("utf-8"))
     if fmt == "github":
@@ -261,6 +271,12 @@ def check_output(fmt: str, text: str) -> Any:
     if fmt == "text":
         check_text(text)
         return None
+    if fmt in ("cyclonedx", "spdx3"):  # ML-BOM formats (issue 16): strict JSON documents
+        data = strict_json(text)
+        assert isinstance(data, dict)
+        if fmt == "cyclonedx":
+            assert data["bomFormat"] == "CycloneDX" and data["specVersion"] == "1.6"
+        return data
     raise AssertionError(fmt)
 
 

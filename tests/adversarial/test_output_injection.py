@@ -117,12 +117,25 @@ def expected_message(finding: dict[str, Any]) -> str:
     return message
 
 
-_VISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What no report may write raw: C0 and C1 controls, bidi marks/overrides/isolates, separators.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
+_VISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\t]")
+_VISIBLE_MULTI = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
-    """Control characters (ANSI escapes...) are shown as \\xNN in annotations, not obeyed."""
-    return _VISIBLE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    """Control, bidi and separator characters are shown as \\xNN / \\uNNNN, not obeyed."""
+    return _VISIBLE.sub(_shown, text)
+
+
+def visible_lines(text: str) -> str:
+    """The same for multi-line fields (SARIF messages): LF and TAB kept, CR LF -> LF."""
+    return _VISIBLE_MULTI.sub(_shown, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def check_github_against(text: str, document: dict[str, Any]) -> None:
@@ -161,7 +174,7 @@ def check_sarif_against(text: str, document: dict[str, Any]) -> None:
     results = sarif["runs"][0]["results"]
     assert len(results) == len(document["findings"])
     for result, finding in zip(results, document["findings"]):
-        assert result["message"]["text"].startswith(finding["message"])
+        assert result["message"]["text"].startswith(visible_lines(finding["message"]))
         location = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         assert _URI.fullmatch(location), f"not a URI reference: {location!r}"
 
@@ -292,17 +305,39 @@ def test_render_from_a_hostile_document(nasty_repo: Path, tmp_path: Path) -> Non
     """`render --from` takes JSON it did not write: the renderers hold up on it too."""
     run = run_inproc("check", "--format", "json", "--as-of", AS_OF, cwd=nasty_repo)
     document = json.loads(run.out)
+    # Free-text fields may hold anything: the renderers escape them.
     for finding in document["findings"][:3]:
-        finding["rule"] = "AIA001](javascript:alert(1))<script>"
+        finding["title"] = "x](javascript:alert(1))<script>\u202e\x9b31m"
+        finding["message"] += "\n::error::forged \u202eevil\x9b2J"
         finding["severity"] = "error"
     source = tmp_path / "result.json"
     source.write_text(json.dumps(document), encoding="utf-8")
     for fmt in FORMATS:
         rendered = run_inproc("render", "--from", str(source), "--format", fmt, cwd=tmp_path)
         check_run(rendered, fmt)
+        assert "\u202e" not in rendered.out and "\x9b" not in rendered.out
         if fmt == "markdown":
             link = re.search(r"(?<!\\)\]\(\s*(?:javascript|data|vbscript):", rendered.out)
             assert link is None, "a live link from the data"
+    # Fields the renderers print as they are (rule codes, severities, risk tiers, roles) must
+    # have their form: anything else is refused, with where it is wrong (exit code 2).
+    hostile = (
+        ("findings", "rule", "AIA001](javascript:alert(1))<script>"),
+        ("findings", "severity", "\x1b[2J"),
+        ("systems", "risk", "high\n::error::forged"),
+        ("systems", "roles", ["provider\x1b[31m"]),
+    )
+    for part, key, value in hostile:
+        bad = json.loads(json.dumps(document))
+        if not bad[part]:
+            continue
+        bad[part][0][key] = value
+        source.write_text(json.dumps(bad), encoding="utf-8")
+        for fmt in FORMATS:
+            rendered = run_inproc("render", "--from", str(source), "--format", fmt, cwd=tmp_path)
+            check_run(rendered)
+            assert rendered.code == 2 and rendered.out == ""
+            assert f"{part}[0].{key}" in rendered.err
 
 
 # --- the HTML report ------------------------------------------------------------------------------

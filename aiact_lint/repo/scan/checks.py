@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from aiact_lint.manifest import Manifest
 from aiact_lint.repo.scan.capabilities import _capability_findings
 from aiact_lint.repo.scan.models import model_findings
-from aiact_lint.repo.scan.ownership import _display, _ordered_dirs, _owner
+from aiact_lint.repo.scan.ownership import _display, _Ownership, _ownership
 from aiact_lint.repo.scan.records import CodeIndex
 from aiact_lint.repo.scan.suppressions import _suppression_findings
 
@@ -29,10 +29,12 @@ def check_manifest_code(
     """Findings for the code this manifest governs: the files under its folder that no nested
     manifest's folder holds."""
     folder = manifest.folder
-    dirs = _ordered_dirs(manifests_dirs, index.manifest_dirs, [folder])
+    ownership = _ownership(index, manifests_dirs, index.manifest_dirs)
+    if folder not in ownership.dirs:  # a manifest git does not list: its folder counts too
+        ownership = _Ownership(index, ownership.dirs | {folder})
 
     def governed(path: str) -> bool:
-        return _owner(path, dirs) == folder
+        return ownership.owner(path) == folder
 
     def path_of(rel: str) -> str:
         return _display(manifest, rel)
@@ -45,7 +47,7 @@ def check_manifest_code(
     if det.in_scope:
         findings.extend(_capability_findings(manifest, index, governed, path_of))
     findings.extend(run_detectors(manifest, det, index, governed, path_of))
-    files.update(path for path in index.suppressions if governed(path))
+    files.update(ownership.suppressed.get(folder, ()))
     findings.extend(_suppression_findings(index, files, path_of))
     return findings
 

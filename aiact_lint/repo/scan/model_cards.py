@@ -10,7 +10,6 @@ card's line that names the manifest's line.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
@@ -116,23 +115,17 @@ def card_paths(manifest: Manifest, index: CodeIndex, governed: Callable[[str], b
 
 
 def _walk(manifest: Manifest, index: CodeIndex) -> list[str]:
+    """Outside git: the card names under the manifest's folder, with the code scan's iterative
+    walk (no recursion limit on deep trees, vendored folders skipped, no symlinked folders)."""
     from aiact_lint.repo.scan.patterns import patterns
+    from aiact_lint.repo.scan.reading import _walk_names
 
-    skip = patterns().skip_dirs
-    wanted = set(table("model_cards")["card_names"]) | set(table("model_cards")["readme_names"])
-    start = (
-        os.path.join(manifest.root, *manifest.folder.split("/"))
-        if manifest.folder
-        else str(manifest.root)
-    )
-    found = []
-    for folder, dirs, files in os.walk(start):
-        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith("."))
-        for name in files:
-            if name in wanted:
-                rel = os.path.relpath(os.path.join(folder, name), manifest.root)
-                found.append(rel.replace(os.sep, "/"))
-    return found
+    data = table("model_cards")
+    wanted = set(data["card_names"]) | set(data["readme_names"])
+    start = manifest.root / manifest.folder if manifest.folder else manifest.root
+    prefix = manifest.folder + "/" if manifest.folder else ""
+    names = _walk_names(start, patterns())
+    return [prefix + n for n in names if posixpath.basename(n) in wanted]
 
 
 def _read(manifest: Manifest, rel: str) -> Optional[str]:
@@ -412,7 +405,7 @@ def _sections(card: Card) -> list[tuple[int, str, str]]:
 
 
 def _intended_use(card: Card, manifest: Manifest, where: str) -> list[Finding]:
-    from aiact_lint.annex_detect import detect
+    from aiact_lint.detect import detect  # the purpose detector's public function (issue 12)
 
     declared = manifest.get("use_case", "annex_iii", default=[])
     declared_points = (
@@ -427,11 +420,14 @@ def _intended_use(card: Card, manifest: Manifest, where: str) -> list[Finding]:
     reported: set[str] = set()
     for offset, heading, section in _sections(card):
         for suspicion in detect({"purpose": section}):
+            if suspicion.kind != "annex_iii":
+                continue
             if suspicion.point in declared_points or suspicion.point in reported:
                 continue
             reported.add(suspicion.point)
-            at = section.lower().find(suspicion.matched.lower())
-            start = offset + max(at, 0)
+            sentence_start = suspicion.span[0]
+            at = section.find(suspicion.matched, sentence_start)
+            start = offset + (at if at >= 0 else sentence_start)
             line = card.line_of(start)
             line_start = card.text.rfind("\n", 0, start) + 1
             column = start - line_start + 1

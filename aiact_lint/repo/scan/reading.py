@@ -114,12 +114,15 @@ class GitFailed(Exception):
 
 def _git(root: Path, *args: str) -> subprocess.Popen[bytes]:
     # stderr is not read (a full pipe could stall git); failures show in the exit status.
+    from aiact_lint.gitsafe import git_env
+
     return subprocess.Popen(
         [*GIT, *args],
         cwd=root,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        env=git_env(root),
     )
 
 
@@ -276,6 +279,7 @@ def _scan_git(git_scan: GitScan, pats: Patterns, index: CodeIndex, reader: _Read
 
 
 def _collect_names(names: Iterable[str], pats: Patterns, index: CodeIndex) -> None:
+    seen_dirs = set(index.manifest_dirs)
     for rel in names:
         if pats.skipped(rel) and posixpath.basename(rel) not in MANIFEST_NAMES:
             continue
@@ -283,7 +287,8 @@ def _collect_names(names: Iterable[str], pats: Patterns, index: CodeIndex) -> No
         if base in MANIFEST_NAMES:
             if not any(p in pats.skip_dirs for p in rel.split("/")[:-1]):
                 folder = posixpath.dirname(rel)
-                if folder not in index.manifest_dirs:
+                if folder not in seen_dirs:
+                    seen_dirs.add(folder)
                     index.manifest_dirs.append(folder)
         elif pats.is_weights(rel):
             index.references.append(

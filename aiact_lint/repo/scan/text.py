@@ -7,6 +7,7 @@ that name in the same file (``_resolve``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache, lru_cache
 from typing import Iterable
 
@@ -23,34 +24,56 @@ _ASSIGN_TAIL = (
 )
 
 
+_ASSIGNMENT_HEAD = (
+    r"^[ \t]*(?:export[ \t]+)?(?:(?:const|let|var|final|static|readonly|private)[ \t]+)*"
+)
+
+
 @lru_cache(maxsize=512)
 def _assignment(name: str) -> re.Pattern[str]:
     """``NAME = "value"`` (Python, annotated), ``const NAME = "value"`` (JS/TS), at line start."""
-    head = r"^[ \t]*(?:export[ \t]+)?(?:(?:const|let|var|final|static|readonly|private)[ \t]+)*"
-    return re.compile(head + re.escape(name) + r"(?![\w$])" + _ASSIGN_TAIL, re.MULTILINE)
+    return re.compile(
+        _ASSIGNMENT_HEAD + re.escape(name) + r"(?![\w$])" + _ASSIGN_TAIL, re.MULTILINE
+    )
+
+
+# Every assignment of a string literal to a (dotted) name, in one pass over a file.
+_ANY_ASSIGNMENT = re.compile(
+    _ASSIGNMENT_HEAD + r"(?P<name>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?![\w$])" + _ASSIGN_TAIL,
+    re.MULTILINE,
+)
+
+
+class _Assignments:
+    """The string literals assigned to names in one file, found in ONE pass (not one pass per
+    reference: a file of 200,000 ``model=`` references must not be rescanned for each)."""
+
+    def __init__(self, text: str) -> None:
+        self.by_name: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = {}
+        for match in _ANY_ASSIGNMENT.finditer(text):
+            starts, found = self.by_name.setdefault(match.group("name"), ([], []))
+            starts.append(match.start())
+            found.append((match.start("model"), match.end("model"), match.group("model")))
+
+    def resolve(self, name: str, before: int) -> tuple[int, int, str] | None:
+        """The literal assigned to ``name``: the last one before ``before``, else the first one
+        after it. Dotted names also try their last part (``settings.MODEL``)."""
+        candidates = [name]
+        if "." in name:
+            candidates.append(name.rsplit(".", 1)[1])
+        for candidate in candidates:
+            entry = self.by_name.get(candidate)
+            if entry is None:
+                continue
+            starts, found = entry
+            position = bisect_left(starts, before)
+            return found[position - 1] if position > 0 else found[0]
+        return None
 
 
 def _resolve(text: str, name: str, before: int) -> tuple[int, int, str] | None:
-    """The string literal assigned to ``name`` in this file: the last one before ``before``,
-    else the first one after it. Dotted names also try their last part (``settings.MODEL``)."""
-    candidates = [name]
-    if "." in name:
-        candidates.append(name.rsplit(".", 1)[1])
-    for candidate in candidates:
-        if candidate not in text:
-            continue
-        best: tuple[int, int, str] | None = None
-        for match in _assignment(candidate).finditer(text):
-            found = (match.start("model"), match.end("model"), match.group("model"))
-            if match.start() < before:
-                best = found
-            elif best is None:
-                return found
-            else:
-                break
-        if best is not None:
-            return best
-    return None
+    """The string literal assigned to ``name`` in this file (see :class:`_Assignments`)."""
+    return _Assignments(text).resolve(name, before)
 
 
 def _may_match(regex: str, text: str) -> bool:
@@ -77,6 +100,7 @@ def scan_text(
     if ref_ignore is None:
         ref_ignore = patterns().ref_ignore
     lines: _Lines | None = None
+    assignments: _Assignments | None = None
     references: dict[tuple[int, int], Reference] = {}
     hints: dict[tuple[int, str], Hint] = {}
 
@@ -96,7 +120,8 @@ def scan_text(
                     if groups["ref"] in ref_ignore:
                         continue
                     start, end = match.span("ref")
-                    resolved = _resolve(text, groups["ref"], start)
+                    assignments = assignments or _Assignments(text)
+                    resolved = assignments.resolve(groups["ref"], start)
                     if resolved is None:
                         model = None
                     else:

@@ -7,7 +7,12 @@ from typing import Callable
 
 from aiact_lint.catalogue import make_finding
 from aiact_lint.findings import Finding
-from aiact_lint.repo.scan.ownership import _group_folder, _ordered_dirs, _owner
+from aiact_lint.repo.scan.ownership import (
+    _group_folder,
+    _ordered_dirs,
+    _Ownership,
+    _with_ancestors,
+)
 from aiact_lint.repo.scan.records import CodeIndex, Reference
 
 
@@ -22,16 +27,16 @@ def check_unowned(
 
     ``within`` limits the report to files under these root-relative folders ("" = all)."""
     dirs = _ordered_dirs(manifest_dirs, index.manifest_dirs)
+    ownership = _Ownership(index, frozenset(dirs))
+    above = _with_ancestors(dirs)
     scope = [""] if within is None else [w.strip("/") for w in within]
     groups: dict[str, list[Reference]] = {}
-    for ref in index.references:
-        if _owner(ref.path, dirs) is not None:
-            continue
+    for ref in ownership.references.get(None, ()):
         if not any(w == "" or ref.path == w or ref.path.startswith(w + "/") for w in scope):
             continue
         if index.suppressed(ref.path, [ref.line, ref.use_line], "AIA855"):
             continue
-        groups.setdefault(_group_folder(ref.path, dirs), []).append(ref)
+        groups.setdefault(_group_folder(ref.path, dirs, above), []).append(ref)
     findings = []
     for folder, refs in sorted(groups.items()):
         # Point at a source line where one exists, not at line 1 of a binary weights file.

@@ -1,0 +1,57 @@
+"""The held-out corpus (tests/data/purposes_heldout.yaml): written blind by another engineer,
+copied here unchanged, measured once after the frame tables were frozen and never tuned on.
+
+Floors are the measured figures minus 0.03, overall and per language: they catch regressions
+without pretending the detector is better than it is. Targets (issue 12) are higher - precision
+and recall >= 0.95 in English and >= 0.90 in the other languages - and not reached; see README.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+from tests.detect_corpus import HELDOUT, LABELS, LANGUAGES, load, measure
+
+# Measured 2026-12-01 on 451 purposes (frozen tables, commit f47b706): overall precision 0.681,
+# recall 0.867.
+FLOORS = {
+    "all": (0.65, 0.83),
+    "en": (0.62, 0.78),
+    "de": (0.67, 0.87),
+    "fr": (0.67, 0.88),
+    "nl": (0.63, 0.85),
+    "es": (0.68, 0.88),
+    "it": (0.68, 0.85),
+    "pl": (0.65, 0.82),
+}
+
+
+def test_heldout_corpus_is_the_blind_one_and_well_formed() -> None:
+    items = load([HELDOUT])
+    assert len(items) >= 400
+    assert {item["lang"] for item in items} == set(LANGUAGES)
+    for item in items:
+        assert set(item["expected"]) <= set(LABELS), item["id"]
+    assert "Written blind" in HELDOUT.read_text(encoding="utf-8")[:400]
+
+
+def test_heldout_precision_and_recall_stay_above_their_floors() -> None:
+    result = measure(load([HELDOUT]))
+    scores = {"all": result.overall, **result.by_language}
+    for name, (min_precision, min_recall) in FLOORS.items():
+        score = scores[name]
+        assert score.precision >= min_precision, (name, score)
+        assert score.recall >= min_recall, (name, score)
+
+
+def test_readme_detector_section_is_current() -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/gen_detector_report.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
