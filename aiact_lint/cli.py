@@ -56,11 +56,22 @@ def _date(value: str) -> datetime.date:
         ) from None
 
 
+# How model cards write sizes: 7B parameters, 70M, 1.2T; 15T training tokens.
+SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
+
+
 def _flop(value: str) -> float:
+    text = value.strip().replace("_", "")
+    factor = 1.0
+    if text[-1:].upper() in SCALE:
+        factor = SCALE[text[-1].upper()]
+        text = text[:-1]
     try:
-        number = float(value)
+        number = float(text) * factor
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number (e.g. 7e9)") from None
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number (e.g. 7e9, 7B, 70M, 1.2T, 15T)"
+        ) from None
     if not (0 <= number <= MAX_NUMBER):
         raise argparse.ArgumentTypeError(
             f"{value!r} must be a finite, non-negative number of at most 1e100"
@@ -100,7 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on", choices=FAIL_LEVELS, help="lowest severity that fails the run (default: error)"
     )
     check.add_argument(
-        "--quiet", "-q", action="store_true", help="text format: findings and the summary only"
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="text format: errors and warnings and the summary only (no info, no fix lines)",
     )
     check.add_argument(
         "--manifest-only",
@@ -125,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-color", dest="color", action="store_false", help="never colour the text output"
     )
     _add_decision_options(check)
+    _add_fix_options(check)
     check.set_defaults(func=cmd_check)
 
     rules = commands.add_parser("rules", help="list the rule catalogue")
@@ -135,14 +150,27 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="RULE", help="a rule code (AIA301) or name")
     explain.set_defaults(func=cmd_explain)
 
-    schema = commands.add_parser("schema", help="print the manifest JSON Schema")
+    schema = commands.add_parser(
+        "schema",
+        help="print the manifest JSON Schema, or write a copy for editors",
+        description="Print the manifest JSON Schema. With --output, write it to a file (a "
+        "folder: FOLDER/aiact.schema.json) that manifests name in their modeline by a relative "
+        "path, `# yaml-language-server: $schema=../aiact.schema.json`, as `init` writes it.",
+    )
+    schema.add_argument(
+        "--output", "-o", metavar="PATH", help="write the schema here (file or folder)"
+    )
     schema.set_defaults(func=cmd_schema)
 
     compute = commands.add_parser(
         "compute", help="explain a training-compute calculation and the GPAI thresholds"
     )
-    compute.add_argument("--params", type=_flop, metavar="N", help="number of parameters")
-    compute.add_argument("--tokens", type=_flop, metavar="D", help="number of training tokens")
+    compute.add_argument(
+        "--params", type=_flop, metavar="N", help="number of parameters (7e9, 7B, 70M, 1.2T)"
+    )
+    compute.add_argument(
+        "--tokens", type=_flop, metavar="D", help="number of training tokens (2e12, 15T)"
+    )
     compute.add_argument(
         "--base-flop",
         type=_flop,
@@ -301,6 +329,24 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument(
         "--model", dest="models", action="append", metavar="ID", help="a model it uses"
     )
+    answer.add_argument(
+        "--gpai",
+        action="append",
+        metavar="ID",
+        help="this model is a general-purpose AI model (Art. 3(63)); well-known models are "
+        "answered from aiact-lint's known-models table",
+    )
+    answer.add_argument(
+        "--not-gpai", action="append", metavar="ID", help="this model is not a GPAI model"
+    )
+    answer.add_argument(
+        "--fact",
+        dest="facts",
+        action="append",
+        metavar="NAME=VALUE",
+        help="answer one of the questions the law turns on (law/facts.yaml), e.g. "
+        "social_scoring=false, use_case.annex_i=[]",
+    )
     init.set_defaults(func=cmd_init)
 
     lock = commands.add_parser(
@@ -454,6 +500,46 @@ def _add_decision_options(check: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_fix_options(check: argparse.ArgumentParser) -> None:
+    """ruff's fixing flags, for the manifest and the code it governs."""
+    group = check.add_argument_group(
+        "fixes",
+        "Edit the manifests (ruamel round trip: comments and layout kept) and, with "
+        "--add-noqa, the code files the findings name; nothing else. Evidence is never "
+        "invented. Files with uncommitted changes are refused unless --force.",
+    )
+    group.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply safe fixes: declare models the code uses (with what the code and the "
+        "known-models table show), answer the GPAI status of well-known models, remove "
+        "waivers that match nothing",
+    )
+    group.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also fixes that change a legal claim: risk.classification to the determined "
+        "tier, provider into roles (implies --fix)",
+    )
+    group.add_argument(
+        "--add-noqa",
+        metavar="REASON",
+        help="write `aiact-lint: ignore[CODE] REASON` at each code finding (AIA850, "
+        "AIA853-AIA855) that is selected; narrow it with --select",
+    )
+    group.add_argument(
+        "--diff",
+        action="store_true",
+        help="show the fixes as a unified diff and write nothing (exit 1 if any; implies --fix "
+        "unless --add-noqa is given alone)",
+    )
+    group.add_argument(
+        "--force",
+        action="store_true",
+        help="fix files even with uncommitted changes (or outside git)",
+    )
+
+
 def options_from(args: argparse.Namespace) -> Options:
     options = Options(paths=list(args.paths))
     if args.as_of is not None:
@@ -561,6 +647,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     ):
         if target:  # refused before anything runs; tracked and input files once they are known
             _refuse_by_name(flag, target)
+    fixing = args.fix or args.unsafe_fixes or args.diff or args.add_noqa is not None
     try:
         settings = configure(options)  # the configuration file, under the flags
         if args.show_settings:
@@ -568,7 +655,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 
             write_stdout(escape(show_settings(settings, options), newlines=True))
             return 0
-        result = run_check(options)
+        if fixing:
+            from aiact_lint.fix.command import run_fix
+            from aiact_lint.fix.files import FixRefused
+
+            try:
+                result, code = run_fix(
+                    options,
+                    fix=args.fix or args.unsafe_fixes or (args.diff and args.add_noqa is None),
+                    unsafe=args.unsafe_fixes,
+                    noqa_reason=args.add_noqa,
+                    diff=args.diff,
+                    force=args.force,
+                    check=run_check,
+                )
+            except FixRefused as refused:
+                raise UsageError(str(refused)) from None
+            if args.diff:
+                return code
+        else:
+            result = run_check(options)
     except SettingsError as error:
         raise UsageError(str(error)) from None
     inputs: list[Any] = [*result.inputs, settings.file, options.baseline, options.write_baseline]
@@ -677,9 +783,27 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from aiact_lint.manifest import SCHEMA_FILE
+    from pathlib import Path
 
-    write_stdout(SCHEMA_FILE.read_text(encoding="utf-8"), json_text=True)
+    from aiact_lint.output_guard import OutputRefused, refuse_overwrite
+    from aiact_lint.schema.local_copy import COPY_NAME, schema_text, write_copy
+
+    if not args.output:
+        write_stdout(schema_text(), json_text=True)
+        return 0
+    target = Path(args.output)
+    if not target.is_dir() and not target.parent.is_dir():
+        raise UsageError(f"--output {args.output}: no such folder {target.parent}")
+    file = target / COPY_NAME if target.is_dir() else target
+    try:  # never over a manifest, into .git, or over a tracked file that is not a schema copy
+        refuse_overwrite(str(file), "--output", keep=lambda head: b'"$schema"' in head)
+    except OutputRefused as error:
+        raise UsageError(str(error)) from None
+    written = write_copy(file)
+    sys.stderr.write(
+        f"aiact-lint: wrote {written}; name it in a manifest's first line: "
+        "# yaml-language-server: $schema=<path relative to the manifest>\n"
+    )
     return 0
 
 
@@ -749,7 +873,7 @@ def cmd_compute(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from aiact_lint.init_cmd import InitError, run_init
+    from aiact_lint.init.command import InitError, run_init
 
     try:
         return run_init(args)

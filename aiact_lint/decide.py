@@ -349,7 +349,9 @@ def _model_in(model: str, finding: Finding) -> bool:
     subject = finding.subject
     if subject == f"model:{model}" or subject.startswith(f"model:{model}:"):
         return True
-    if subject.startswith(("obligation:", "diff:")) and subject.endswith(f":{model}"):
+    if subject.startswith(("obligation:", "diff:")) and (
+        subject.endswith(f":{model}") or model in subject.rsplit(":", 1)[-1].split(",")
+    ):
         return True
     pattern = rf"(?<![\w./-]){re.escape(model)}(?![\w/-]|\.\w)"
     return re.search(pattern, finding.message) is not None
@@ -369,11 +371,10 @@ def matches(waiver: Waiver, finding: Finding, manifest: Manifest) -> bool:
     if waiver.model is not None and not _model_in(waiver.model, finding):
         return False
     if waiver.obligation is not None:
-        subject = finding.subject
-        if not (
-            subject == f"obligation:{waiver.obligation}"
-            or subject.startswith(f"obligation:{waiver.obligation}:")
-        ):
+        # "obligation:ID[,ID...]:MODEL": one finding per missing document, which several
+        # obligations may share.
+        kind, _, rest = finding.subject.partition(":")
+        if kind != "obligation" or waiver.obligation not in rest.split(":", 1)[0].split(","):
             return False
     return True
 
@@ -455,14 +456,14 @@ def apply_waivers(
                 )
             )
             continue
-        matched = False
+        matched: list[Finding] = []
         reason = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
         for position, entry in enumerate(entries):
             finding = entry.finding
             if entry.system is not system or is_protected(finding):
                 continue
             if matches(waiver, finding, manifest):
-                matched = True
+                matched.append(finding)
                 if not finding.waived:
                     waived = finding.with_(waived=True, waiver_reason=reason)
                     entries[position] = Entry(waived, system)
@@ -484,12 +485,31 @@ def apply_waivers(
                     "AIA901",
                     (*where, "expires"),
                     f"{label} expires on {waiver.expires.isoformat()} ({when}); after that "
-                    f"{waiver.rule} fails the build again",
+                    + _after_expiry(waiver.rule, matched, options.fail_on),
                     subject=subject,
                     value=True,
                 )
             )
     return entries + _select([Entry(f, system) for f in notes], options)
+
+
+def _after_expiry(rule: str, waived: list[Finding], fail_on: str) -> str:
+    """What lapses with a waiver: which rule's findings come back, and whether they fail."""
+    from aiact_lint.findings import SEVERITY_RANK
+
+    subjects = sorted({f.subject.rstrip(":").replace(":", " ", 1) for f in waived if f.subject})
+    worst = max(waived, key=lambda f: SEVERITY_RANK.get(f.severity, 0)).severity
+    shown = ", ".join(subjects[:3]) + (
+        f" and {len(subjects) - 3} more" if len(subjects) > 3 else ""
+    )
+    what = f"{rule} ({worst}{': ' + shown if shown else ''})"
+    if fail_on != "never" and SEVERITY_RANK.get(worst, 0) >= SEVERITY_RANK.get(fail_on, 9):
+        return f"{what} fails the build again (--fail-on {fail_on})"
+    if fail_on == "never":
+        return f"{what} is reported again (--fail-on never: the build does not fail)"
+    return (
+        f"{what} is reported again; as a {worst} it does not fail the build (--fail-on {fail_on})"
+    )
 
 
 # --- baselines ---------------------------------------------------------------------------------

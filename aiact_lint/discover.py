@@ -43,6 +43,11 @@ class Discovery:
     def __init__(self) -> None:
         self.manifests: list[Path] = []
         self.errors: list[DiscoveryError] = []
+        # Folders given (or the default ".") that hold no manifest: not an input error; the
+        # run looks at their code instead ("no manifest yet", AIA808).
+        self.empty: list[Path] = []
+        # Untracked files that are not ignored, per folder listed by git (relative to it).
+        self.untracked: dict[Path, list[str]] = {}
 
 
 def git_available() -> bool:
@@ -51,27 +56,43 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def _git_manifests(folder: Path) -> list[Path]:
+def _git_manifests(folder: Path, untracked: dict[Path, list[str]]) -> list[Path]:
+    """Tracked manifests (by name: a literal-suffix pathspec costs git little, where a ``**``
+    glob costs a match per file) and untracked files that are not ignored. Listing the
+    untracked files means walking the work tree; the code scan reuses this listing
+    (``untracked[folder]``, paths relative to it) instead of walking it a second time."""
     import subprocess
 
     from aiact_lint.gitsafe import git_env
 
-    specs = [f":(glob)**/{name}" for name in MANIFEST_NAMES]
-    result = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *specs],
-        cwd=folder,
-        capture_output=True,
-        check=False,
-        env=git_env(folder),
+    specs = [f"*{name}" for name in MANIFEST_NAMES]
+    commands = (
+        ["git", "ls-files", "-z", "--cached", "--", *specs],
+        ["git", "ls-files", "-z", "--others", "--exclude-standard"],
     )
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DiscoveryError(str(folder), "git ls-files failed: " + (message[0] if message else ""))
-    found = []
-    for raw in result.stdout.split(b"\0"):
-        if raw:
-            found.append(folder / os.fsdecode(raw))
-    return found
+    procs = [
+        subprocess.Popen(
+            command,
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=git_env(folder),
+        )
+        for command in commands
+    ]
+    outputs = [proc.communicate() for proc in procs]
+    for proc, (_out, err) in zip(procs, outputs):
+        if proc.returncode != 0:
+            message = err.decode("utf-8", "replace").strip().splitlines()
+            raise DiscoveryError(
+                str(folder), "git ls-files failed: " + (message[0] if message else "")
+            )
+    tracked = [os.fsdecode(raw) for raw in outputs[0][0].split(b"\0") if raw]
+    others = [os.fsdecode(raw) for raw in outputs[1][0].split(b"\0") if raw]
+    untracked[folder] = others
+    names = [*tracked, *others]
+    return [folder / name for name in names if os.path.basename(name) in MANIFEST_NAMES]
 
 
 def _walk_manifests(folder: Path) -> list[Path]:
@@ -130,7 +151,7 @@ def discover(paths: list[str], repo_root: Path | None) -> Discovery:
                             )
                         )
                         continue
-                    found = _git_manifests(absolute)
+                    found = _git_manifests(absolute, discovery.untracked)
                 else:
                     found = _walk_manifests(absolute)
             except (DiscoveryError, OSError) as error:
@@ -139,13 +160,7 @@ def discover(paths: list[str], repo_root: Path | None) -> Discovery:
                 continue
             candidates = [p for p in found if p.exists() or p.is_symlink()]
             if not candidates:
-                discovery.errors.append(
-                    DiscoveryError(
-                        given,
-                        "no aiact.yaml or aiact.yml found here; create one with "
-                        "`aiact-lint init` or name a manifest",
-                    )
-                )
+                discovery.empty.append(absolute)
         else:
             candidates = [absolute]
         for candidate in candidates:

@@ -152,6 +152,7 @@ def to_document(result: CheckResult) -> dict[str, Any]:
             **counts,
             "baseline_hidden": result.baseline_hidden,
             "outside_diff": result.outside_diff,
+            "code_scanned": not result.options.manifest_only,
         },
     }
     if result.diff is not None:

@@ -29,19 +29,23 @@ def run_check(options: Options) -> CheckResult:
         from aiact_lint.repo.files import tracked_files
 
         tracked_files.cache_clear()  # one listing of the index per run, never a stale one
-    code_scans = None
-    if not options.manifest_only:
-        from aiact_lint.repo.code_scan import CodeScans
-
-        # One code scan per repository root; git starts searching now, while Python works.
-        code_scans = CodeScans(start=base)
     discovery = discover(options.paths, find_root(cwd))
     for error in discovery.errors:
         result.findings.append(make_finding("AIA003", error.path, (1, 1, 1, 2), error.message))
+    files, empty = _no_manifest_folders(discovery.manifests, discovery.empty)
+    code_scans = None
+    if not options.manifest_only and files:
+        from aiact_lint.repo.code_scan import CodeScans
+
+        # One code scan per repository root, of the folders this run checks only; git starts
+        # searching now, while Python reads the manifests and applies the law.
+        scope = _scope(base, cwd, options.paths, files)
+        listed = _untracked_in(base, scope, discovery.untracked)
+        code_scans = CodeScans(start=base, scope=scope, untracked=listed)
     manifests = []
     history = _history(options)
     derived: dict[str, dict[str, Any]] = {}
-    for file in discovery.manifests:
+    for file in files:
         if base == file.parent or base in file.parents:
             root = base
         else:
@@ -67,6 +71,11 @@ def run_check(options: Options) -> CheckResult:
         manifests.append(manifest)
     if code_scans is not None:  # AI use in files no manifest governs, once per run
         result.findings.extend(code_scans.unowned(options.paths, cwd, base, manifests))
+    if empty and not options.manifest_only:  # no manifest yet: what the code shows
+        from aiact_lint.repo.no_manifest import ai_use_findings
+
+        for folder in empty:
+            result.findings.extend(ai_use_findings(folder, base))
     if history is not None:
         history.close()
     result.manifests = manifests
@@ -88,3 +97,67 @@ def _history(options: Options) -> Optional[History]:
         return _open_history(options)
     except SettingsError:
         return None
+
+
+def _no_manifest_folders(manifests: list[Path], empty: list[Path]) -> tuple[list[Path], list[Path]]:
+    """A folder without a manifest of its own is governed by a manifest above it, if there is
+    one (that system is checked); otherwise it has none yet."""
+    if not empty:
+        return manifests, []
+    from aiact_lint.repo.no_manifest import governing_manifest
+
+    files = list(manifests)
+    without = []
+    for folder in empty:
+        above = governing_manifest(folder)
+        if above is None:
+            without.append(folder)
+        elif above not in files:
+            files.append(above)
+    return sorted(files, key=lambda p: p.as_posix()), without
+
+
+def _scope(base: Path, cwd: Path, paths: list[str], manifests: list[Path]) -> list[str]:
+    """The folders (relative to ``base``) whose code this run reads: the folders given, and
+    the folder of every manifest checked (which owns its whole folder). "" is everything."""
+    folders = []
+    for given in paths or ["."]:
+        absolute = Path(os.path.abspath(cwd / given))
+        folders.append(absolute if absolute.is_dir() else absolute.parent)
+    folders += [file.parent for file in manifests]
+    scope = set()
+    for folder in folders:
+        try:
+            rel = folder.relative_to(base).as_posix()
+        except ValueError:
+            continue  # another repository: scanned as a whole, on its own
+        scope.add("" if rel == "." else rel)
+    if "" in scope:
+        return [""]
+    # A folder inside another one in scope adds nothing.
+    ordered = sorted(scope)
+    return [f for f in ordered if not any(f.startswith(o + "/") for o in ordered if o != f)]
+
+
+def _untracked_in(
+    base: Path, scope: list[str], listings: dict[Path, list[str]]
+) -> list[str] | None:
+    """The untracked files of ``scope`` (relative to ``base``) from discovery's listings, when
+    they cover the whole scope; None: the code scan lists them itself."""
+    found: list[str] = []
+    for folder in scope:
+        for listed, names in listings.items():
+            try:
+                prefix = listed.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            prefix = "" if prefix == "." else prefix
+            if prefix == folder or not prefix or folder.startswith(prefix + "/"):
+                for name in names:
+                    rel = f"{prefix}/{name}" if prefix else name
+                    if not folder or rel.startswith(folder + "/"):
+                        found.append(rel)
+                break
+        else:
+            return None
+    return sorted(set(found))

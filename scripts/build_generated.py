@@ -67,7 +67,28 @@ def compiled_law() -> str:
     for source in sorted(LAW.glob("*.yaml")):
         with source.open(encoding="utf-8") as handle:
             tables[source.stem] = _plain(yaml.load(handle))
+    tables["model_pattern_literals"] = model_pattern_literals(tables["model_patterns"])
     return json.dumps(tables, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+def model_pattern_literals(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Expanded regex -> the literals one of which it cannot match without (the code scan
+    runs a regex only on a file holding one), derived here instead of on every run."""
+    sys.path.insert(0, str(ROOT))
+    from aiact_lint.repo.code_scan import expand
+    from aiact_lint.repo.literals import required_literals
+
+    macros = dict(data.get("macros") or {})
+    found = {}
+    for provider in data["providers"]:
+        regexes = [
+            *(provider.get("patterns") or ()),
+            *(h["regex"] for h in provider.get("hints") or ()),
+        ]
+        for regex in regexes:
+            expanded = expand(regex, macros)
+            found[expanded] = required_literals(expanded)
+    return found
 
 
 def _json(data: Any) -> str:

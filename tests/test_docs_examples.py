@@ -46,3 +46,79 @@ def test_example_exit_codes(name: str) -> None:
     assert [s["risk"] for s in document["systems"]] == [risk]
     text = run_process("check", str(Path("examples") / name), "--as-of", "2026-11-25", cwd=ROOT)
     assert text.code == code
+
+
+def _section(text: str, heading: str) -> str:
+    return text.split(heading, 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_adoption_walkthrough_runs_as_written(tmp_path: Path) -> None:
+    """The "Adopt it in your repository" commands, verbatim, in a repository like the one the
+    README describes: services/chatbot calling OpenAI at app.py line 6."""
+    import shlex
+
+    from tests.conftest import git, make_repo
+
+    app = (
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+        'def answer(q):  return client.chat.completions.create(model="gpt-4o-mini", messages=q)\n'
+    )
+    repo = make_repo(tmp_path / "repo", {"services/chatbot/app.py": app, "README.md": "# r\n"})
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = _section(readme, "## Adopt it in your repository").split("```sh\n", 1)[1]
+    commands = [line for line in block.split("```", 1)[0].splitlines() if line.strip()]
+    assert [c.split()[0] for c in commands] == ["aiact-lint", "aiact-lint", "git", "aiact-lint",
+                                                "aiact-lint"]  # fmt: skip
+    runs = []
+    for line in commands:
+        for part in line.split("&&"):
+            words = shlex.split(part, comments=True)
+            if words[0] == "git":
+                git(repo, *words[1:])
+                continue
+            runs.append(run_process(*words[1:], "--as-of", "2026-11-25", cwd=repo))
+    first, init, fix, last = runs
+    assert first.code == 1 and "services/chatbot/app.py:6:" in first.out and "AIA808" in first.out
+    assert init.code == 0, init.out + init.err
+    assert fix.code in (0, 1) and last.code in (0, 1), fix.err + last.err
+    left = {line.split()[1] for line in last.out.splitlines() if ": AIA" in line}
+    assert left <= {"AIA701", "AIA702", "AIA703"}, last.out  # the evidence documents to write
+
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def test_every_version_pin_in_the_docs_exists() -> None:
+    """A snippet may follow main or a commit SHA; a tag it names must exist (no tag is pushed
+    before the first release), and `pip install aiact-lint` needs the package on PyPI."""
+    import re
+
+    tags = set(
+        subprocess.run(
+            ["git", "tag", "-l"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.split()
+    )
+    pins = re.compile(r"(?:\brev:\s*|aiact-lint/aiact-lint@)([\w.\-/]+)")
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for ref in pins.findall(text):
+            ok = ref == "main" or re.fullmatch(r"[0-9a-f]{40}", ref) or ref in tags
+            assert ok, f"{doc.name}: {ref!r} is not main, a commit SHA or an existing tag"
+        for line in text.splitlines():
+            if re.search(r"pip install ['\"]?aiact-lint(?![\w/.-])", line):
+                assert "==" in line and tags, f"{doc.name}: {line.strip()} (not on PyPI yet)"
+
+
+def test_readme_pre_commit_snippet_is_a_valid_configuration(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = _section(readme, "## Integrations").split("```yaml\n", 1)[1].split("```", 1)[0]
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(snippet, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "- id: aiact-lint\n" in hooks and "id: aiact-lint" in snippet

@@ -84,6 +84,8 @@ HR_SESSION = [
     "",  # Annex I legislation: none
     "mistralai/Mistral-7B-v0.1",  # other models
     "weights",  # how it is used
+    "yes",  # a general-purpose AI model (not in the known-models table: asked)
+    "",  # none of the remaining questions the law asks holds [Y]
     "",  # write aiact.yaml [Y]
 ]
 
@@ -104,17 +106,22 @@ def test_interactive_session_on_stdin_writes_a_manifest_check_agrees_with(tmp_pa
     assert "routes: annex_iii:4(a)" in run.out
     manifest = tmp_path / "aiact.yaml"
     text = manifest.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=https://")
+    # The modeline names a schema copy the editor can load, by a path relative to the manifest.
+    assert text.startswith("# yaml-language-server: $schema=aiact.schema.json\n")
     data = load(manifest)
     assert data["use_case"]["annex_iii"] == ["4(a)"]
     assert data["use_case"]["profiling"] is True
-    assert data["models"] == [{"id": "mistralai/Mistral-7B-v0.1", "access": "weights"}]
+    assert data["models"] == [
+        {"id": "mistralai/Mistral-7B-v0.1", "access": "weights", "general_purpose": True}
+    ]
     assert data["risk"] == {"classification": "high"}
-    # Evidence is a TODO (output and comments), never claimed, and no file is invented.
-    assert "evidence" not in data and "transparency" not in data
-    assert "#   risk_management: docs/ai/risk-management.md" in text
+    # Evidence is a TODO (null, with a comment), never claimed, and no document is invented.
+    assert "transparency" not in data
+    assert data["evidence"] and set(data["evidence"].values()) == {None}
+    assert re.search(r"^  risk_management: null +# TODO docs/ai/risk-management\.md \(Art\. 9\)$",
+                     text, re.M)  # fmt: skip
     assert "[ ] evidence.risk_management: Art. 9" in run.out
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["aiact.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aiact.schema.json", "aiact.yaml"]
     _code, document = check(tmp_path)
     (system,) = document["systems"]
     assert system["risk"] == "high" and system["routes"] == ["annex_iii:4(a)"]
@@ -159,10 +166,13 @@ def test_flags_alone_write_only_the_keys_that_matter(tmp_path: Path) -> None:
         "models",
         "use_case",
         "risk",
+        "evidence",
     }
     assert data["system"] == {"name": tmp_path.name}
     assert data["roles"] == ["deployer"] and data["market"] == {"regions": ["EU"]}
-    assert data["models"] == [{"id": "gpt-4o"}]
+    # A well-known hosted model: its GPAI status comes from the known-models table.
+    assert data["models"] == [{"id": "gpt-4o", "provider": "OpenAI", "general_purpose": True}]
+    assert data["evidence"] == {"ai_literacy": None}
     assert data["use_case"] == {
         "purpose": "Answers customer questions about orders and returns",
         "annex_iii": [],
@@ -199,7 +209,9 @@ def test_models_and_chat_found_in_the_code_are_suggested(tmp_path: Path) -> None
     run = aiact("init", "--purpose", purpose, "--yes", "--as-of", AS_OF, cwd=tmp_path)
     assert run.code == 0, run.out + run.err
     data = load(tmp_path / "aiact.yaml")
-    assert data["models"] == [{"id": "gpt-4o-mini", "access": "api"}]
+    assert data["models"] == [
+        {"id": "gpt-4o-mini", "provider": "OpenAI", "access": "api", "general_purpose": True}
+    ]
     assert data["use_case"]["capabilities"]["interacts_with_natural_persons"] is True
     _code, document = check(tmp_path)
     rules = {f["rule"] for f in document["findings"]}
@@ -207,12 +219,15 @@ def test_models_and_chat_found_in_the_code_are_suggested(tmp_path: Path) -> None
     assert document["systems"][0]["risk"] == printed_risk(run.out) == "limited"
     # Interactively, the same model is offered and can be rejected.
     (tmp_path / "aiact.yaml").unlink()
-    lines = ["", "", "", "", "", "", "", "", purpose, *[""] * 10, "n", "", ""]
+    lines = ["", "", "", "", "", "", "", "", purpose, *[""] * 10, "n", "", "", "", "n"]
     asked = aiact("init", "-i", "--as-of", AS_OF, cwd=tmp_path, stdin=answers(*lines))
     assert asked.code == 0, asked.out + asked.err
     assert "Declare the model gpt-4o-mini [Y/n]" in asked.out
     assert "Found in the code at src/app.py:4" in asked.out
     assert "models" not in load(tmp_path / "aiact.yaml")
+    # Declining is not silent: check will report AIA850 there, and a suppression is offered.
+    assert "`aiact-lint check` reports AIA850 there" in asked.out
+    assert "Write `aiact-lint: ignore[AIA850] ...` there [Y/n]" in asked.out
 
 
 def test_refuses_to_wait_on_a_pipe_without_answers(tmp_path: Path) -> None:
@@ -260,7 +275,8 @@ def test_never_overwrites_without_force_and_keeps_backups(tmp_path: Path) -> Non
         encoding="utf-8"
     )
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["aiact.yaml", "aiact.yaml.bak", "aiact.yaml.bak.1"], names  # no temp left
+    expected = ["aiact.schema.json", "aiact.yaml", "aiact.yaml.bak", "aiact.yaml.bak.1"]
+    assert names == expected, names  # no temp file left
 
 
 def test_existing_aiact_yml_is_replaced_not_doubled(tmp_path: Path) -> None:
@@ -269,7 +285,8 @@ def test_existing_aiact_yml_is_replaced_not_doubled(tmp_path: Path) -> None:
     assert aiact(*flags, cwd=tmp_path).code == 2
     run = aiact(*flags, "--force", cwd=tmp_path)
     assert run.code == 0, run.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["aiact.yml", "aiact.yml.bak"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["aiact.schema.json", "aiact.yml", "aiact.yml.bak"]
 
 
 def test_untrusted_answers_cannot_inject_yaml(tmp_path: Path) -> None:

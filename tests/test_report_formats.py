@@ -345,7 +345,8 @@ def test_every_format_from_a_real_run_with_the_real_catalogue(tmp_path: Path) ->
     assert len(gitlab) == len(data["findings"])
     for finding in data["findings"]:
         where = f"{finding['path']}:{finding['line']}:{finding['column']}: {finding['rule']}"
-        assert where in github
+        annotated = f"file={finding['path']},line={finding['line']},"
+        assert annotated in github and f"title=aiact-lint {finding['rule']}" in github
         assert f"{finding['path']}:{finding['line']}:{finding['column']}" in markdown
         if finding["severity"] != "info":
             assert where in failures
@@ -534,14 +535,16 @@ def test_github_escapes_data_and_properties() -> None:
     first = out.splitlines()[0]
     assert first == (
         "::error file=dir%2Cwith%3Aodd%25/aiact.yaml,line=3,col=5,endLine=3,endColumn=9,"
-        "title=aiact-lint AIA104%3A T%3A x%2C y::dir,with:odd%25/aiact.yaml:3:5: AIA104 "
+        "title=aiact-lint AIA104%3A T%3A x%2C y::"
         "50%25 done: a,b%0D%0Anext [Art. 50(1)]%0Afix: Do it%0Anow"
     )
     name, properties, message = parse_command(first)
     assert name == "error"
     assert properties["file"] == "dir,with:odd%/aiact.yaml"
     assert properties["title"] == "aiact-lint AIA104: T: x, y"
-    expected = "dir,with:odd%/aiact.yaml:3:5: AIA104 50% done: a,b\r\nnext [Art. 50(1)]"
+    # The annotation's own file, line and title say where and which rule: the text is the
+    # finding, never "path:line:col: CODE" again.
+    expected = "50% done: a,b\r\nnext [Art. 50(1)]"
     assert message == expected + "\nfix: Do it\nnow"
 
 

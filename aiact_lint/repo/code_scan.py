@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from aiact_lint.findings import Finding
 from aiact_lint.repo.scan.checks import check_manifest_code, run_detectors
@@ -91,20 +91,32 @@ class CodeScans:
     ``start``: a root whose git processes begin at once, so that git searches the files while
     Python reads and classifies the manifests."""
 
-    def __init__(self, start: Path | None = None) -> None:
+    def __init__(
+        self,
+        start: Path | None = None,
+        scope: Sequence[str] = (),
+        untracked: Optional[list[str]] = None,
+    ) -> None:
+        """``scope``: the folders (relative to ``start``) this run checks; only their files are
+        read. The quick start, `check examples/customer-chatbot`, reads that example alone.
+        ``untracked``: the untracked files of the scope, when discovery has listed them."""
         self._indexes: dict[Path, CodeIndex] = {}
         self._folders: dict[Path, set[str]] = {}
         self._started: dict[Path, GitScan] = {}
+        self._start, self._scope = start, tuple(scope)
         if start is not None and _git_usable(start):
             with contextlib.suppress(OSError):
-                self._started[start] = GitScan(start, patterns())
+                self._started[start] = GitScan(start, patterns(), self._scope, untracked)
 
     def index_for(self, manifest: Manifest) -> CodeIndex:
         root = manifest.root
         index = self._indexes.get(root)
         if index is None:
             index = scan_repository(
-                root, use_git=_git_usable(root), started=self._started.pop(root, None)
+                root,
+                use_git=_git_usable(root),
+                started=self._started.pop(root, None),
+                scope=self._scope if root == self._start else (),
             )
             self._indexes[root] = index
         self._folders.setdefault(root, set()).add(manifest.folder)

@@ -158,9 +158,12 @@ class EvidenceInspector:
 
     def findings(self, det: Determination, obligations: list[Obligation]) -> list[Finding]:
         out: list[Finding] = []
-        tracked = tracked_files(str(self.manifest.root))
+        fields = list(path_fields(self.manifest))
+        rels = {resolve_in_repo(self.manifest, value) for _, value in fields}
+        named = tuple(sorted(r for r in rels if r))
+        tracked = tracked_files(str(self.manifest.root), named) if named else None
         seen: set[str] = set()
-        for at, value in path_fields(self.manifest):
+        for at, value in fields:
             document = at[0] != "transparency"
             out.extend(self._file_findings(at, value, tracked, seen, document))
         out.extend(self._section_findings(det, obligations))

@@ -30,15 +30,21 @@ class FileState(NamedTuple):
 
 
 @lru_cache(maxsize=64)
-def tracked_files(root: str) -> Optional[frozenset[str]]:
-    """Paths git tracks under ``root`` (posix, root-relative), or None outside git / without git."""
+def tracked_files(root: str, paths: Optional[tuple[str, ...]] = None) -> Optional[frozenset[str]]:
+    """Paths git tracks under ``root`` (posix, root-relative), or None outside git / without git.
+
+    ``paths``: only these (root-relative, taken literally), so that a manifest naming a few
+    documents does not make git list, and Python decode, every file of a large repository."""
     if not (Path(root) / ".git").exists():
         return None
     import subprocess  # here: reading a file (the lock, on the hook's path) needs no git
 
+    if paths is not None and not paths:
+        return frozenset()
+    spec = [] if paths is None else ["--", *(f":(literal){p}" for p in paths)]
     try:
         result = subprocess.run(
-            ["git", "ls-files", "-z", "--cached"],
+            ["git", "ls-files", "-z", "--cached", *spec],
             cwd=root,
             capture_output=True,
             check=False,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiact_lint.report import RenderContext
-from aiact_lint.report._common import TOOL_NAME, by_severity, location, summary_line
+from aiact_lint.report._common import TOOL_NAME, by_severity, summary_line
 from aiact_lint.safetext import escape
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -54,7 +54,9 @@ def annotation(finding: dict[str, Any]) -> str:
     if finding.get("title"):
         title += f": {finding['title']}"
     properties.append(("title", title))
-    message = f"{location(finding)}: {finding['rule']} {finding['message']}"
+    # The annotation already sits at the file and line and its title names the rule: the
+    # message is the finding itself, not "path:line:col: CODE" again.
+    message = str(finding["message"])
     if finding.get("article"):
         message += f" [{finding['article']}]"
     if finding.get("fix"):

@@ -46,6 +46,8 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
         if finding["waived"]:
             waived.append(finding)
             continue
+        if quiet and finding["severity"] == "info":
+            continue  # --quiet: what needs doing (errors and warnings) and the verdict
         location = f"{clean(_display(finding['path']))}:{finding['line']}:{finding['column']}:"
         severity = clean(finding["severity"])
         paint = severity if severity in ("error", "warning", "info") else "bold"
@@ -97,9 +99,14 @@ def summary_line(document: dict[str, Any]) -> str:
     )
     if summary["waived"]:
         counts += f", {summary['waived']} waived"
-    manifests = plural(summary["systems"], "manifest")
+    manifests = plural(summary["systems"], "manifest") if summary["systems"] else "no manifest"
     if problems:
         text = f"Found {plural(problems, 'problem')} ({counts}) in {manifests}"
+    elif not summary["systems"]:
+        scanned = summary.get("code_scanned", True)
+        text = "Nothing to check: no aiact.yaml here" + (
+            " and no AI use in the code" if scanned else " (the code was not scanned)"
+        )
     else:
         text = f"All checks passed: {manifests}, no problems"
         if summary["waived"]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 from aiact_lint.findings import Finding
-from aiact_lint.gpai import thresholds
+from aiact_lint.gpai import ModelAssessment, thresholds
+from aiact_lint.lawdata import table
 from aiact_lint.rules.context import RuleContext
 
 LABEL = {
@@ -61,7 +62,7 @@ def models(ctx: RuleContext) -> Iterator[Finding]:
                 "AIA602",
                 ctx.first_present(base + ("modifications",), base + ("id",)),
                 f"model {model.id}: this organisation is the provider of the modified model, "
-                f"{LABEL[model.status]}: {'; '.join(model.reasons)}",
+                f"{LABEL[model.status]}: {_why_provider(model, limits)}",
                 subject=subject,
             )
         declared = entry.get("general_purpose") if isinstance(entry, dict) else None
@@ -82,3 +83,26 @@ def models(ctx: RuleContext) -> Iterator[Finding]:
                     ),
                     subject=subject,
                 )
+
+
+def _why_provider(model: ModelAssessment, limits: Mapping[str, Any]) -> str:
+    """The one-third test in numbers: what was added, the original compute, its third."""
+    if model.policy != "commission_one_third":
+        return "; ".join(model.reasons)
+    ratio = float(table("gpai")["policies"]["commission_one_third"]["ratio"])
+    added = model.modification_compute
+    if model.base_compute is not None:
+        reference = model.base_compute
+        basis = f"the original model's training compute of {reference:.3g} FLOP"
+    else:
+        key = (
+            "systemic_risk_flop"
+            if model.base_status == "gpai_systemic_risk"
+            else ("gpai_indicative_flop")
+        )
+        reference = float(limits[key])
+        basis = f"the {reference:.0e} FLOP threshold (the original model's compute is not declared)"
+    return (
+        f"the modifications add {added:.3g} FLOP, more than one third ({ratio * reference:.3g} "
+        f"FLOP) of {basis} [policy commission_one_third]"
+    )

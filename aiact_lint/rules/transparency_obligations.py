@@ -36,6 +36,9 @@ def _location(ctx: RuleContext, obligation: Obligation) -> PathKey:
 
 def obligations(ctx: RuleContext) -> Iterator[Finding]:
     upcoming: dict[tuple[str, str], list[Obligation]] = defaultdict(list)
+    # One finding per missing document: obligations that name the same evidence key (the
+    # provider's and the deployer's duty on logs, two models' documentation) share it.
+    missing: dict[str, list[Obligation]] = {}
     for obligation in ctx.obligations:
         if obligation.status == "upcoming":
             key = (obligation.applies_from.isoformat(), obligation.applies_from_article or "")
@@ -43,26 +46,9 @@ def obligations(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if obligation.status != "missing" or obligation.problem:
             continue
-        code = obligation.rule or ("AIA701" if obligation.verified else "AIA703")
-        who = f"the {obligation.role}"
-        if obligation.model:
-            who += f" of model {obligation.model}"
-        unverified = "" if obligation.verified else f" UNVERIFIED: {obligation.note or ''}".rstrip()
-        note = f" {obligation.note}" if obligation.note and obligation.verified else ""
-        since = obligation.applies_from.isoformat()
-        if obligation.applies_from_article and obligation.applies_from_article != "Art. 113":
-            since += f" ({obligation.applies_from_article})"
-        yield ctx.finding(
-            code,
-            _location(ctx, obligation),
-            f"{obligation.id} ({obligation.article}): {obligation.title} — applies to {who} "
-            f"since {since}, but {obligation.evidence_key} declares no evidence.{note}{unverified}",
-            article=obligation.article,
-            fix=f"Write the document and set {obligation.evidence_key} to its path."
-            if (obligation.evidence_key or "").startswith("evidence.")
-            else None,
-            subject=f"obligation:{obligation.id}:{obligation.model or ''}",
-        )
+        missing.setdefault(obligation.evidence_key or f"({obligation.id})", []).append(obligation)
+    for group in missing.values():
+        yield _missing(ctx, group)
     for (date, article), group in sorted(upcoming.items()):
         listed = ", ".join(f"{o.id} ({o.article})" for o in group[:8])
         more = f" and {len(group) - 8} more" if len(group) > 8 else ""
@@ -77,6 +63,44 @@ def obligations(ctx: RuleContext) -> Iterator[Finding]:
             "what will be missing.",
             subject=f"upcoming:{date}",
         )
+
+
+def _duty(obligation: Obligation) -> str:
+    who = f"the {obligation.role}"
+    if obligation.model:
+        who += f" of model {obligation.model}"
+    since = obligation.applies_from.isoformat()
+    if obligation.applies_from_article and obligation.applies_from_article != "Art. 113":
+        since += f" ({obligation.applies_from_article})"
+    return (
+        f"{obligation.id} ({obligation.article}): {obligation.title} — applies to {who} "
+        f"since {since}"
+    )
+
+
+def _missing(ctx: RuleContext, group: list[Obligation]) -> Finding:
+    """The finding for one missing document, at its own evidence key where the manifest has it."""
+    first = next((o for o in group if o.verified), group[0])
+    code = first.rule or ("AIA701" if first.verified else "AIA703")
+    key = first.evidence_key
+    duties = "; ".join(_duty(o) for o in group)
+    notes = [o.note for o in group if o.note]
+    unverified = [o for o in group if not o.verified]
+    note = f" {notes[0]}" if notes and not unverified else ""
+    flagged = f" UNVERIFIED: {unverified[0].note or ''}".rstrip() if unverified else ""
+    articles = ", ".join(dict.fromkeys(o.article for o in group))
+    ids = ",".join(dict.fromkeys(o.id for o in group))
+    models = ",".join(dict.fromkeys(o.model or "" for o in group))
+    return ctx.finding(
+        code,
+        _location(ctx, first),
+        f"{duties}, but {key} declares no evidence.{note}{flagged}",
+        article=articles,
+        fix=f"Write the document and set {key} to its path."
+        if (key or "").startswith("evidence.")
+        else None,
+        subject=f"obligation:{ids}:{models}",
+    )
 
 
 def transitional(ctx: RuleContext) -> Iterator[Finding]:

@@ -100,7 +100,9 @@ def test_paths_input_is_data(
     outputs_not_forged(run)
     assert run.code == 2, "a path that does not exist is an input error"
     missing = {
-        a.split("file=", 1)[1].split(",line=", 1)[0] for a in run.annotations if " AIA003 " in a
+        a.split("file=", 1)[1].split(",line=", 1)[0]
+        for a in run.annotations
+        if "title=aiact-lint AIA003" in a
     }
     lines = [line.strip() for line in value.replace("\r", "").split("\n") if line.strip()]
     expected = {line.replace("%", "%25").replace(":", "%3A").replace(",", "%2C") for line in lines}

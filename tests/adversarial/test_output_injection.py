@@ -109,8 +109,7 @@ def unescape(value: str) -> str:
 
 
 def expected_message(finding: dict[str, Any]) -> str:
-    message = f"{finding['path']}:{finding['line']}:{finding['column']}: "
-    message += f"{finding['rule']} {finding['message']}"
+    message = str(finding["message"])  # file, line and rule are the annotation's properties
     if finding.get("article"):
         message += f" [{finding['article']}]"
     if finding.get("fix"):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import stat
 import subprocess
 import weakref
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional, Sequence
 
 from aiact_lint.findings import Span
 from aiact_lint.repo.scan.patterns import MANIFEST_NAMES, Entry, Patterns, patterns
@@ -147,13 +148,27 @@ def _names(proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (0,)) -> Iterato
 class GitScan:
     """The git processes of one scan, started early so that they run while Python works."""
 
-    def __init__(self, root: Path, pats: Patterns) -> None:
+    def __init__(
+        self,
+        root: Path,
+        pats: Patterns,
+        scope: Sequence[str] = (),
+        untracked: Optional[list[str]] = None,
+    ) -> None:
+        """``scope``: root-relative folders to search (none: the whole repository). Manifests
+        are always listed repository-wide: they decide who owns the files in scope.
+        ``untracked``: the untracked files of the scope when the caller has listed them."""
         self.root = root
         self.procs: list[subprocess.Popen[bytes]] = []
         # Never leave a git process behind, whatever happens to this run.
         weakref.finalize(self, _reap, self.procs)
         excludes = [f":(exclude){prefix}/" for prefix in _vendored(root, pats.skip_dirs)]
         manifests = [f"*{name}" for name in MANIFEST_NAMES]
+        folders = [] if "" in scope else [_pathspec_escape(f) + "/" for f in scope if f]
+
+        def within(globs: Iterable[str]) -> list[str]:
+            return [f + g for f in folders for g in globs] if folders else list(globs)
+
         try:
             # One grep per pre-filter group (source code; configuration, whose fixed strings
             # such as "model" are too common in code to share a pre-filter with it).
@@ -163,10 +178,18 @@ class GitScan:
                 for token in fixed:
                     args += ["-e", token]
                 globs = [g for language in languages for g in pats.languages[language]]
-                self.greps.append(self._start(*args, "--", *globs, *excludes))
+                self.greps.append(self._start(*args, "--", *within(globs), *excludes))
             # Weights and manifests in the index, by name; untracked files that are not ignored.
-            self.listed = self._start("ls-files", "-z", "--cached", "--", *pats.weights, *manifests)
-            self.others = self._start("ls-files", "-z", "--others", "--exclude-standard")
+            listed = [*within(pats.weights), *manifests]
+            self.listed = self._start("ls-files", "-z", "--cached", "--", *listed)
+            self.untracked = untracked
+            self.others = (
+                None
+                if untracked is not None
+                else self._start(
+                    "ls-files", "-z", "--others", "--exclude-standard", "--", *(folders or ["."])
+                )
+            )
         except OSError:
             self.close()
             raise
@@ -183,10 +206,16 @@ class GitScan:
 
     def lists(self) -> tuple[list[str], list[str]]:
         """(tracked weights and manifests, untracked files that are not ignored)."""
-        return list(_names(self.listed)), list(_names(self.others))
+        others = list(_names(self.others)) if self.others is not None else self.untracked or []
+        return list(_names(self.listed)), others
 
     def close(self) -> None:
         _reap(self.procs)
+
+
+def _pathspec_escape(folder: str) -> str:
+    """A folder name as a literal part of a git (fnmatch) pathspec."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", folder)
 
 
 def _vendored(root: Path, skip_dirs: frozenset[str]) -> list[str]:
@@ -295,8 +324,15 @@ def _walk_names(root: Path, pats: Patterns) -> list[str]:
     return names
 
 
-def _scan_walk(root: Path, pats: Patterns, index: CodeIndex, reader: _Reader) -> None:
+def _scan_walk(
+    root: Path, pats: Patterns, index: CodeIndex, reader: _Reader, scope: Sequence[str] = ()
+) -> None:
     names = _walk_names(root, pats)
+    if scope and "" not in scope:
+        inside = tuple(f.strip("/") + "/" for f in scope)
+        manifests = [n for n in names if posixpath.basename(n) in MANIFEST_NAMES]
+        names = [n for n in names if n.startswith(inside)]
+        _collect_names([m for m in manifests if not m.startswith(inside)], pats, index)
     _collect_names(names, pats, index)
     for rel in names:
         language = pats.language_of(rel)
@@ -324,24 +360,27 @@ def _scan_file(
         index.suppressions[rel] = suppressions
 
 
-def scan_repository(root: Path, *, use_git: bool, started: GitScan | None = None) -> CodeIndex:
+def scan_repository(
+    root: Path, *, use_git: bool, started: GitScan | None = None, scope: Sequence[str] = ()
+) -> CodeIndex:
     """Scan the repository at ``root`` once: model references, weights, capability hints,
     suppressions and the folders holding manifests. Falls back to the walk if git fails.
-    ``started``: the git processes already running for this root (``start_git_scan``)."""
+    ``started``: the git processes already running for this root (``start_git_scan``).
+    ``scope``: root-relative folders whose files are scanned (none: all of them)."""
     pats = patterns()
     index = CodeIndex(root=root, use_git=use_git)
     reader = _Reader(root, pats.max_bytes, index)
     if use_git:
         try:
-            _scan_git(started or GitScan(root, pats), pats, index, reader)
+            _scan_git(started or GitScan(root, pats, scope), pats, index, reader)
         except (GitFailed, OSError):
             index = CodeIndex(root=root, use_git=False)
             reader = _Reader(root, pats.max_bytes, index)
-            _scan_walk(root, pats, index, reader)
+            _scan_walk(root, pats, index, reader, scope)
     else:
         if started is not None:
             started.close()
-        _scan_walk(root, pats, index, reader)
+        _scan_walk(root, pats, index, reader, scope)
     index.references.sort(key=lambda r: (r.path, r.line, r.column))
     index.hints.sort(key=lambda h: (h.path, h.line, h.column))
     index.manifest_dirs.sort()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Iterable
 
+from aiact_lint.lawdata import table
 from aiact_lint.repo.scan.lines import _Lines
 from aiact_lint.repo.scan.patterns import SUPPRESSION_MARK, Entry, _compiled, patterns
 from aiact_lint.repo.scan.records import Hint, Reference, Suppression
@@ -75,6 +76,19 @@ def _resolve(text: str, name: str, before: int) -> tuple[int, int, str] | None:
     return _Assignments(text).resolve(name, before)
 
 
+def _may_match(regex: str, text: str) -> bool:
+    """False when ``text`` holds none of the literals ``regex`` cannot match without (computed
+    at build time, law/compiled.json): then it is neither compiled nor run on this file."""
+    needed = _literals().get(regex)
+    return not needed or any(literal in text for literal in needed)
+
+
+@cache
+def _literals() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = table("model_pattern_literals")
+    return found
+
+
 def _plausible(value: str) -> bool:
     return bool(value) and not value.isdigit() and len(value) <= 200
 
@@ -94,6 +108,8 @@ def scan_text(
         if not entry.applies(text):
             continue
         for regex in entry.patterns:
+            if not _may_match(regex, text):
+                continue
             for match in _compiled(regex).finditer(text):
                 groups = match.groupdict()
                 use_line = 0
@@ -129,6 +145,8 @@ def scan_text(
                     use_line=use_line if use_line != span[0] else 0,
                 )
         for capability, regex in entry.hints:
+            if not _may_match(regex, text):
+                continue
             for match in _compiled(regex).finditer(text):
                 start, end = match.span()
                 for name, value in match.groupdict().items():

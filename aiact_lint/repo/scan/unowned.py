@@ -39,7 +39,8 @@ def check_unowned(
         groups.setdefault(_group_folder(ref.path, dirs, above), []).append(ref)
     findings = []
     for folder, refs in sorted(groups.items()):
-        first = refs[0]
+        # Point at a source line where one exists, not at line 1 of a binary weights file.
+        first = next((r for r in refs if r.kind != "weights"), refs[0])
         files = len({r.path for r in refs})
         models = sorted({r.model for r in refs if r.model is not None})
         shown = ", ".join(f'"{m}"' for m in models[:5]) + (", ..." if len(models) > 5 else "")

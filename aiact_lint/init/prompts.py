@@ -128,8 +128,10 @@ class Prompter:
         hint: str = "",
         none_word: str = "none",
         check: Callable[[str], Optional[str]] | None = None,
+        labels: Optional[dict[str, str]] = None,
     ) -> list[str]:
-        """A comma-separated list. ``choices`` None: free words (``check`` may refuse one)."""
+        """A comma-separated list. ``choices`` None: free words (``check`` may refuse one).
+        ``labels``: each choice is shown on its own line with its title, not as bare codes."""
         if preset is not None:
             return list(preset)
         if not self.interactive:
@@ -153,7 +155,11 @@ class Prompter:
                     items.append(item)
             return items
 
-        shown = f" ({', '.join(choices)})" if choices is not None else ""
+        shown = f" ({', '.join(choices)})" if choices is not None and not labels else ""
+        if labels and choices is not None:
+            width = max(len(choice) for choice in choices)
+            for choice in choices:
+                self.say(f"    {choice.ljust(width)}  {labels.get(choice, '')}".rstrip())
         answer = self.ask(f"{question}{shown}", ", ".join(default) or none_word, parse, hint)
         return parse(answer)
 

@@ -21,6 +21,9 @@ CAPABILITY_KEYS = (
 class ModelAnswer:
     id: str
     access: Optional[str] = None  # api | weights; None: not known, not written
+    general_purpose: Optional[bool] = None  # Art. 3(63); None: unknown, not written
+    provider: Optional[str] = None  # who provides it, when known
+    basis: str = ""  # why general_purpose is what it is (the known-models table, the user)
 
 
 @dataclass
@@ -47,6 +50,8 @@ class Answers:
     safety_component: Optional[bool] = None
     third_party_assessment: Optional[bool] = None
     models: list[ModelAnswer] = field(default_factory=list)
+    # Facts the engine asked about after the dialogue (law/facts.yaml), by manifest path.
+    facts: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
     def data(self, classification: Optional[str] = None) -> dict[str, Any]:
         """The manifest these answers describe, as data (the keys that matter only)."""
@@ -80,8 +85,12 @@ class Answers:
             models = []
             for model in self.models:
                 entry: dict[str, Any] = {"id": model.id}
+                if model.provider:
+                    entry["provider"] = model.provider
                 if model.access:
                     entry["access"] = model.access
+                if model.general_purpose is not None:
+                    entry["general_purpose"] = model.general_purpose
                 models.append(entry)
             data["models"] = models
         use_case: dict[str, Any] = {}
@@ -107,9 +116,17 @@ class Answers:
             # The assessment (Art. 6(4)) is a document the user writes: never invented here.
             use_case["derogation"] = {"condition": self.derogation}
         capabilities = {k: self.capabilities[k] for k in CAPABILITY_KEYS if k in self.capabilities}
+        capabilities.update(
+            (k, v) for k, v in sorted(self.capabilities.items()) if k not in capabilities
+        )
         if capabilities:
             use_case["capabilities"] = capabilities
         data["use_case"] = use_case
+        for path, value in self.facts.items():
+            node = data
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = value
         if classification is not None:
             data["risk"] = {"classification": classification}
         return data

@@ -1,43 +1,29 @@
-"""``aiact-lint init``: ask the questions the law turns on, print the determination, write the
-manifest.
-
-Modes (see docs/init-and-report.md):
-
-* interactive — on a terminal, or with ``--interactive`` from any standard input (a pipe): every
-  question not answered by a flag is asked, with its choices and a default (Enter takes it);
-  every suggestion (Annex III points from the purpose, models and capabilities from the code) is
-  offered for acceptance or rejection;
-* non-interactive — ``--yes``, or flags on a standard input that is not a terminal: nothing is
-  asked; the flags are the answers, facts no flag gives are left out of the manifest, and
-  suggestions are accepted only with ``--yes`` (else listed as not accepted).
-
-Without a terminal, ``--interactive``, ``--yes`` or any answer flag the command refuses (exit 2)
-rather than wait on a standard input nobody writes to.
+"""The questions of ``aiact-lint init``, in the order the law needs them, and the suggestions
+(Annex III points, models, capabilities) offered on the way. See :mod:`.command` for the modes.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from aiact_lint.initwizard.answers import Answers, ModelAnswer
-from aiact_lint.initwizard.files import WriteRefused, existing_manifest, target_for, write_manifest
-from aiact_lint.initwizard.manifest_text import Todo, evidence_suggestion, render
-from aiact_lint.initwizard.prompts import InitAborted, Prompter
-from aiact_lint.initwizard.suggest import (
+from aiact_lint.init.answers import Answers, ModelAnswer
+from aiact_lint.init.prompts import InitAborted, Prompter
+from aiact_lint.init.suggest import (
     CodeFindings,
     PointSuggestion,
+    annex_i_titles,
     annex_suggestions,
     point_title,
     scan_code,
 )
 from aiact_lint.options import today_utc
-
-InitError = InitAborted  # what cmd_init turns into a usage error (exit code 2)
 
 REGION = re.compile(r"^([A-Z]{2}|EU|EEA)$")
 MEDIA = ("text", "image", "audio", "video")
@@ -70,6 +56,9 @@ ANSWER_FLAGS = (
     "remote_biometric_id",
     "profiling",
     "models",
+    "gpai",
+    "not_gpai",
+    "facts",
 )
 
 
@@ -97,19 +86,19 @@ def _date_problem(text: str) -> None:
             raise ValueError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
 
 
-def _get(args: argparse.Namespace, name: str) -> Any:
+def arg(args: argparse.Namespace, name: str) -> Any:
     return getattr(args, name, None)
 
 
 def choose_mode(args: argparse.Namespace) -> bool:
     """True: ask questions. Refuses to wait on a standard input that is not a terminal."""
-    if _get(args, "interactive"):
+    if arg(args, "interactive"):
         return True
-    if _get(args, "yes"):
+    if arg(args, "yes"):
         return False
     if sys.stdin is not None and sys.stdin.isatty():
         return True
-    if any(_get(args, name) is not None for name in ANSWER_FLAGS):
+    if any(arg(args, name) is not None for name in ANSWER_FLAGS):
         return False
     raise InitAborted(
         "standard input is not a terminal, so there is nobody to ask: give the answers as flags "
@@ -118,52 +107,94 @@ def choose_mode(args: argparse.Namespace) -> bool:
     )
 
 
-def _validate_flags(args: argparse.Namespace) -> None:
+def validate_flags(args: argparse.Namespace) -> None:
     problems = []
     roles = _enum("roles", "[]")
-    for role in _get(args, "roles") or []:
+    for role in arg(args, "roles") or []:
         if role not in roles:
             problems.append(f"--role {role}: not one of {', '.join(roles)}")
-    for code in _get(args, "regions") or []:
+    for code in arg(args, "regions") or []:
         problem = _region_problem(code)
         if problem:
             problems.append(f"--region {problem}")
-    established = _get(args, "established_in")
+    established = arg(args, "established_in")
     if established is not None:
         problem = _region_problem(established)
         if problem:
             problems.append(f"--established-in {problem}")
     points = _enum("use_case", "annex_iii", "[]")
-    for point in _get(args, "annex_iii") or []:
+    for point in arg(args, "annex_iii") or []:
         if point not in points:
             problems.append(f"--annex-iii {point}: not an Annex III point ({', '.join(points)})")
     acts = _enum("use_case", "annex_i", "[]")
-    for act in _get(args, "annex_i") or []:
+    for act in arg(args, "annex_i") or []:
         if act.upper() not in acts:
             problems.append(f"--annex-i {act}: not one of {', '.join(acts)}")
-    for kind in _get(args, "generates") or []:
+    for kind in arg(args, "generates") or []:
         if kind not in (*MEDIA, "none"):
             problems.append(f"--generates {kind}: not one of {', '.join(MEDIA)} or none")
+    from aiact_lint.init.questions import parse_flag
+
+    for item in arg(args, "facts") or []:
+        try:
+            parse_flag(item)
+        except ValueError as error:
+            problems.append(str(error))
     if problems:
         raise InitAborted("; ".join(problems))
+
+
+@dataclass
+class Declined:
+    """Something the code shows that the user said no to: `check` will raise ``code`` at
+    ``places`` unless each carries a suppression with a reason."""
+
+    code: str  # AIA850 | AIA853 | AIA854
+    label: str  # 'model gpt-4o-mini' / 'the chat endpoint'
+    places: list[tuple[str, int]]  # root-relative path, line
+    reason: str  # the suppression's default reason
 
 
 class Dialogue:
     """The questions, in the order the law needs them, and what was suggested on the way."""
 
-    def __init__(self, prompter: Prompter, args: argparse.Namespace, folder: Path) -> None:
+    def __init__(
+        self,
+        prompter: Prompter,
+        args: argparse.Namespace,
+        folder: Path,
+        code: Optional[CodeFindings] = None,
+    ) -> None:
         self.p = prompter
         self.args = args
         self.folder = folder
-        self.accept = bool(_get(args, "yes"))
+        self.accept = bool(arg(args, "yes"))
         self.answers = Answers()
         self.not_accepted: list[str] = []  # suggestions left out, for the closing notes
-        self.code = CodeFindings(available=False)
+        self.accepted: list[str] = []  # what --yes took from the code or a default
+        self.unanswered: list[str] = []  # questions `check` will ask, with the flag to answer
+        self.notes: list[str] = []  # what `check` will say about an answer, for information
+        self.declined: list[Declined] = []
+        self.code = code if code is not None else CodeFindings(available=False)
+        self._scanned = code is not None
+        self._asked: set[str] = set()  # facts the law asked about (settle), asked once
+
+    def show(self, rel: str) -> str:
+        """A root-relative repository path as the user sees it (from the current folder)."""
+        root = self.code.root
+        if root is None:
+            return rel
+        path, _, line = rel.partition(":")
+        try:
+            shown = os.path.relpath(root / path).replace(os.sep, "/")
+        except ValueError:
+            shown = path
+        return f"{shown}:{line}" if line else shown
 
     # --- helpers: a flag answers; else the prompt; else (non-interactive) nothing is claimed ---
 
     def yes_no(self, flag: str, question: str, default: bool, hint: str = "") -> Optional[bool]:
-        preset = _get(self.args, flag)
+        preset = arg(self.args, flag)
         if preset is not None or self.p.interactive:
             return self.p.yes_no(question, preset, default, hint)
         return None
@@ -183,16 +214,16 @@ class Dialogue:
         a = self.answers
         p = self.p
         args = self.args
-        if _get(args, "code_scan") is not False:
+        if arg(args, "code_scan") is not False and not self._scanned:
             self.code = scan_code(self.folder)
         p.heading("The system")
         a.name = p.text(
             "Name of the AI system",
-            _get(args, "name"),
+            arg(args, "name"),
             default=self.folder.resolve().name or "AI system",
             required=True,
         )
-        a.description = _get(args, "description") or ""
+        a.description = arg(args, "description") or ""
         self.roles()
         self.market()
         self.purpose()
@@ -208,19 +239,19 @@ class Dialogue:
         a.roles = p.many(
             "Your roles for this system",
             _enum("roles", "[]"),
-            _get(args, "roles"),
+            arg(args, "roles"),
             ["deployer"],
             hint="provider: develops it (or has it developed) and places it on the market or puts "
             "it into service under its own name; deployer: uses it under its authority.",
         ) or ["deployer"]
         if "provider" in a.roles:
             return
-        developer = _get(args, "developer")
+        developer = arg(args, "developer")
         if developer is not None or p.interactive:
             a.developer = p.choice(
                 "Who built the system", ("us", "third_party"), developer, "third_party"
             )
-        brand = _get(args, "brand")
+        brand = arg(args, "brand")
         if brand is not None or p.interactive:
             a.brand = p.choice(
                 "Under whose name or trademark is it offered",
@@ -236,12 +267,17 @@ class Dialogue:
         regions = p.many(
             "Where is it placed on the market, put into service or used",
             None,
-            _get(args, "regions"),
-            ["EU"] if p.interactive else [],
+            arg(args, "regions"),
+            ["EU"] if p.interactive or self.accept else [],
             hint="ISO 3166-1 alpha-2 codes, EU or EEA, comma-separated.",
             check=_region_problem,
         )
         a.regions = [r.upper() for r in regions]
+        if self.accept and not p.interactive and arg(args, "regions") is None:
+            self.accepted.append(
+                "market.regions: [EU], the default (--region to change; `check` would assume "
+                "use in the Union anyway)"
+            )
         from aiact_lint.classify import union_codes
 
         if a.regions and not set(a.regions) & union_codes():
@@ -251,15 +287,15 @@ class Dialogue:
                 False,
                 "Art. 2(1)(c): output used in the Union brings the system into scope.",
             )
-        elif _get(args, "output_used_in_eu") is not None:
-            a.output_used_in_eu = _get(args, "output_used_in_eu")
+        elif arg(args, "output_used_in_eu") is not None:
+            a.output_used_in_eu = arg(args, "output_used_in_eu")
         established = p.text(
             "Where is your organisation established (ISO code, EU or EEA; Enter to skip)",
-            _get(args, "established_in"),
+            arg(args, "established_in"),
             parse=lambda v: _raise(_region_problem(v)) if v else None,
         )
         a.established_in = established.upper() or None
-        placed = _get(args, "placed_on_market")
+        placed = arg(args, "placed_on_market")
         a.placed_on_market = (
             placed.isoformat()
             if isinstance(placed, datetime.date)
@@ -283,15 +319,15 @@ class Dialogue:
         p.heading("Intended purpose (Art. 3(12))")
         a.purpose = p.text(
             "What is it for, in plain words",
-            _get(args, "purpose"),
+            arg(args, "purpose"),
             required=True,
             hint="e.g. 'Answers customer questions about orders' or 'Ranks job applicants'.",
         )
-        a.sector = p.text("Sector (Enter to skip)", _get(args, "sector"))
+        a.sector = p.text("Sector (Enter to skip)", arg(args, "sector"))
         a.affected_persons = p.many(
             "Who is affected by it (comma-separated)",
             None,
-            _get(args, "affected"),
+            arg(args, "affected"),
             [],
             hint="e.g. customers, job applicants, students, patients, employees.",
         )
@@ -301,20 +337,39 @@ class Dialogue:
         caps = a.capabilities
         code = self.code.capabilities
         p.heading("What the system does (Art. 5, Art. 50)")
-        chat = _get(args, "chat")
+        chat = arg(args, "chat")
+        shown = [self.show(w) for w in code.get("chat", [])]
         if chat is None and "chat" in code and not p.interactive and self.accept:
             chat = True
+            self.accepted.append(
+                "use_case.capabilities.interacts_with_natural_persons: true, from the chat "
+                f"endpoint at {', '.join(shown)} (--no-chat if no person talks to it, e.g. a "
+                "batch job)"
+            )
         if chat is not None or p.interactive:
             caps["interacts_with_natural_persons"] = p.yes_no(
                 "Does it chat or otherwise interact directly with people",
                 chat,
                 "chat" in code,
-                _found(code.get("chat"), "a chat or voice API call"),
+                _found(shown, "a chat or voice API call"),
             )
-        generates = _get(args, "generates")
+            if caps["interacts_with_natural_persons"] is False and "chat" in code:
+                self.declined.append(
+                    Declined(
+                        "AIA854",
+                        "the chat endpoint",
+                        self.code.hint_places.get("chat", []),
+                        "no natural person interacts with it (answered in aiact-lint init)",
+                    )
+                )
+        generates = arg(args, "generates")
         suggested = [m for m in MEDIA if m in code]
         if generates is None and suggested and not p.interactive and self.accept:
             generates = list(suggested)  # --yes accepts what the code shows, nothing inferred
+            self.accepted.append(
+                "use_case.capabilities.generates_synthetic_content: "
+                f"[{', '.join(suggested)}], from the code"
+            )
         if caps.get("interacts_with_natural_persons") and "text" not in suggested:
             suggested.insert(0, "text")  # the default offered: a chat answers in generated text
         if generates is not None or p.interactive:
@@ -328,8 +383,19 @@ class Dialogue:
                 ),
             )
             caps["generates_synthetic_content"] = [m for m in MEDIA if m in kinds]
+            for medium in MEDIA[1:]:
+                if medium in code and medium not in kinds:
+                    self.declined.append(
+                        Declined(
+                            "AIA853",
+                            f"the {medium} generation",
+                            self.code.hint_places.get(medium, []),
+                            f"the system does not generate {medium} for people "
+                            "(answered in aiact-lint init)",
+                        )
+                    )
         media = set(caps.get("generates_synthetic_content") or []) - {"text"}
-        deep_fake = _get(args, "deep_fake")
+        deep_fake = arg(args, "deep_fake")
         if deep_fake is not None or (p.interactive and media):
             caps["deep_fake"] = p.yes_no(
                 "Can it produce deep fakes (realistic images, audio or video of real people, "
@@ -345,7 +411,7 @@ class Dialogue:
         )
         if emotion is not None:
             caps["emotion_recognition"] = emotion
-        workplace = _get(args, "workplace_emotion")
+        workplace = arg(args, "workplace_emotion")
         if workplace is not None or (p.interactive and emotion):
             caps["workplace_or_education_emotion_inference"] = p.yes_no(
                 "Of people at the workplace or in education",
@@ -360,7 +426,7 @@ class Dialogue:
         )
         if categorisation is not None:
             caps["biometric_categorisation"] = categorisation
-        rbi = _get(args, "remote_biometric_id")
+        rbi = arg(args, "remote_biometric_id")
         if rbi is not None or p.interactive:
             answer = p.choice(
                 "Does it identify people remotely from biometric data",
@@ -380,7 +446,7 @@ class Dialogue:
     def annex_iii(self) -> None:
         a, p, args = self.answers, self.p, self.args
         p.heading("High-risk uses (Art. 6(2), Annex III)")
-        declared = list(_get(args, "annex_iii") or [])
+        declared = list(arg(args, "annex_iii") or [])
         for suggestion in self._point_suggestions(declared):
             label = f"Annex III {suggestion.point} ({suggestion.title})"
             if self.offer(
@@ -390,18 +456,19 @@ class Dialogue:
             ):
                 declared.append(suggestion.point)
         points = _enum("use_case", "annex_iii", "[]")
-        if p.interactive and _get(args, "annex_iii") is None:
+        if p.interactive and arg(args, "annex_iii") is None:
             declared += p.many(
                 "Other Annex III points it falls under (e.g. 4(a), 5(b))",
                 points,
                 None,
                 [],
+                labels={point: point_title(point) for point in points},
             )
         order = {point: index for index, point in enumerate(points)}
         a.annex_iii = sorted(set(declared), key=lambda point: order.get(point, len(order)))
         if not a.annex_iii:
             return
-        derogation = _get(args, "derogation")
+        derogation = arg(args, "derogation")
         if derogation is not None or (p.interactive and a.profiling is not True):
             answer = p.choice(
                 "Does an Art. 6(3) derogation apply",
@@ -418,8 +485,8 @@ class Dialogue:
                 False,
                 "Public bodies must assess the impact on fundamental rights (Art. 27).",
             )
-        elif _get(args, "public_authority") is not None:
-            a.public_authority = _get(args, "public_authority")
+        elif arg(args, "public_authority") is not None:
+            a.public_authority = arg(args, "public_authority")
 
     def _point_suggestions(self, declared: list[str]) -> list[PointSuggestion]:
         a = self.answers
@@ -448,7 +515,7 @@ class Dialogue:
     def annex_i(self) -> None:
         a, p, args = self.answers, self.p, self.args
         acts = _enum("use_case", "annex_i", "[]")
-        given = _get(args, "annex_i")
+        given = arg(args, "annex_i")
         if given is None and not p.interactive:
             return
         p.heading("Regulated products (Art. 6(1), Annex I)")
@@ -457,7 +524,8 @@ class Dialogue:
             acts,
             [g.upper() for g in given] if given is not None else None,
             [],
-            hint="e.g. MDR (medical devices), MACHINERY, TOYS, RADIO_EQUIPMENT; none if not.",
+            hint="The acts by name; answer their codes, or none if not.",
+            labels=annex_i_titles(),
         )
         if not a.annex_i:
             return
@@ -475,7 +543,7 @@ class Dialogue:
     def models(self) -> None:
         a, p, args = self.answers, self.p, self.args
         p.heading("Models")
-        ids = list(_get(args, "models") or [])
+        ids = list(arg(args, "models") or [])
         access: dict[str, Optional[str]] = {}
         if self.code.problem:
             p.say(f"  (the code scan failed: {self.code.problem}; no model suggestions)")
@@ -484,14 +552,24 @@ class Dialogue:
             if found.id in ids:
                 continue
             via = f" via {found.sdk}" if found.sdk else ""
-            where = ", ".join(found.where)
+            where = ", ".join(self.show(w) for w in found.where)
             if self.offer(
                 f"Declare the model {found.id}",
                 f"Found in the code at {where}{via}.",
-                f"model {found.id} (found at {where})",
+                f"model {found.id} (found at {where}; `check` reports AIA850 there)",
             ):
                 ids.append(found.id)
-        if p.interactive and _get(args, "models") is None:
+            elif p.interactive:
+                self.declined.append(
+                    Declined(
+                        "AIA850",
+                        f"model {found.id}",
+                        found.places,
+                        "not used by this system: test or example code "
+                        "(answered in aiact-lint init)",
+                    )
+                )
+        if p.interactive and arg(args, "models") is None:
             ids += p.many(
                 "Other models it uses (hub id, API model name or file name; comma-separated)",
                 None,
@@ -499,10 +577,17 @@ class Dialogue:
                 [],
             )
         seen: list[str] = []
+        in_code = {found.id for found in self.code.models}
         for model_id in ids:
             if model_id in seen:
                 continue
             seen.append(model_id)
+            if self.code.root is not None and model_id not in in_code:
+                self.notes.append(
+                    f"model {model_id} is not named by any code here: `check` notes it "
+                    "(AIA851, info) until the code names it (fine for a released model or one "
+                    "chosen at run time)"
+                )
             how = access.get(model_id)
             if p.interactive:
                 answer = p.choice(
@@ -513,7 +598,146 @@ class Dialogue:
                     hint="api: a hosted service; weights: the model runs on your side.",
                 )
                 how = None if answer == "unknown" else answer
-            a.models.append(ModelAnswer(model_id, how))
+            a.models.append(self.general_purpose(ModelAnswer(model_id, how)))
+
+    def general_purpose(self, model: ModelAnswer) -> ModelAnswer:
+        """Art. 3(63) for one model: the known-models table, a flag, the user, or unknown."""
+        from aiact_lint.known_models import lookup
+
+        known = lookup(model.id)
+        if known is not None and known.general_purpose is not None:
+            model.general_purpose = known.general_purpose
+            model.provider = known.provider
+            model.basis = f"{known.family}: aiact-lint's known-models table"
+            state = "a" if known.general_purpose else "not a"
+            said = (
+                f"{model.id} is {state} general-purpose AI model ({known.family}; {known.article})"
+            )
+            if self.p.interactive:
+                self.p.say(f"  {said}, from aiact-lint's known-models table.")
+            else:
+                self.accepted.append(f"{said}, from the known-models table")
+            return model
+        flagged = [m for m in arg(self.args, "gpai") or []]
+        not_flagged = [m for m in arg(self.args, "not_gpai") or []]
+        if model.id in flagged or model.id in not_flagged:
+            model.general_purpose = model.id in flagged
+            return model
+        if self.p.interactive:
+            answer = self.p.choice(
+                f"Is {model.id} a general-purpose AI model",
+                ("yes", "no", "unknown"),
+                None,
+                "unknown",
+                hint="Art. 3(63): it displays significant generality and competently performs "
+                "a wide range of distinct tasks (a large language model, say); a model trained "
+                "for one narrow task (a classifier, a detector) is not.",
+            )
+            model.general_purpose = {"yes": True, "no": False}.get(answer)
+            if model.general_purpose is not None:
+                return model
+        self.unanswered.append(
+            f"is {model.id} a general-purpose AI model? (`check` reports AIA601; answer "
+            f"--gpai {model.id} or --not-gpai {model.id})"
+        )
+        return model
+
+    # --- what the law still asks (the engine's own questions) --------------------------------
+
+    def settle(self, as_of: datetime.date, policy: str) -> None:
+        """Ask the questions ``check`` would ask about the answers so far, until none is left
+        (an answer can open another: biometric categorisation, then its attributes). At a
+        terminal they are listed and one answer says "none of these holds"; each is asked on
+        its own only when that is not so, or when it has no default."""
+        from aiact_lint.init import questions as q
+
+        flagged = dict(q.parse_flag(item) for item in arg(self.args, "facts") or [])
+        defaults: list[str] = []
+        for _ in range(8):
+            pending = q.open_questions(self.answers.data(), as_of, policy)
+            pending = [o for o in pending if o.name not in self._asked]
+            if not pending:
+                break
+            self._asked.update(o.name for o in pending)
+            for item in [o for o in pending if o.name in flagged]:
+                self._set(item.path, flagged[item.name])
+            pending = [o for o in pending if o.name not in flagged]
+            if not pending:
+                continue
+            one_by_one = True
+            if self.p.interactive:
+                self.p.heading("What the law still asks (the questions `check` asks)")
+                for item in pending:
+                    self.p.say(f"  - {'.'.join(item.path)}: {item.question}")
+                with_default = [o for o in pending if q.default(o.name) is not q.UNANSWERED]
+                if with_default and self.p.yes_no(
+                    "None of these holds for the system (no, or none, to each)", None, True
+                ):
+                    for item in with_default:
+                        self._set(item.path, q.default(item.name))
+                    pending = [o for o in pending if o not in with_default]
+            elif self.accept:
+                for item in pending:
+                    value = q.default(item.name)
+                    if value is not q.UNANSWERED:
+                        defaults.append(f"{item.path[-1]}: {_shown(value)}")
+                        self._set(item.path, value)
+                pending = [o for o in pending if q.default(o.name) is q.UNANSWERED]
+                one_by_one = False
+            else:
+                one_by_one = False
+            for item in pending:
+                value = self._ask(item, q) if one_by_one else q.UNANSWERED
+                if value is q.UNANSWERED:
+                    self.unanswered.append(
+                        f"{'.'.join(item.path)}: {item.question} (`check` asks it; answer "
+                        f"--fact {item.name}=VALUE)"
+                    )
+                else:
+                    self._set(item.path, value)
+        if defaults:
+            self.accepted.append(
+                "answered with the default (--yes), each a statement you make in the manifest: "
+                + ", ".join(defaults)
+            )
+
+    def _set(self, path: tuple[str, ...], value: Any) -> None:
+        from aiact_lint.init.questions import under_capabilities
+
+        if under_capabilities(path) and len(path) == 3:
+            self.answers.capabilities[path[2]] = value
+        else:
+            self.answers.facts[path] = value
+
+    def _ask(self, item: Any, q: Any) -> Any:
+        spec = q.spec(item.name)
+        kind = spec.get("type")
+        hint = f"If it holds: {item.consequences}." if item.consequences else ""
+        if kind == "boolean":
+            return self.p.yes_no(item.question.rstrip("?"), None, False, hint)
+        values = q.choices(item.path)
+        if kind == "list":
+            labels = annex_i_titles() if item.path == ("use_case", "annex_i") else None
+            return self.p.many(item.question.rstrip("?"), values, None, [], hint, labels=labels)
+        if values is not None:
+            options = [*values, "none"] if spec.get("when_null") == "none" else values
+            default = "none" if "none" in options else options[0]
+            answer = self.p.choice(item.question.rstrip("?"), options, None, default, hint)
+            return None if answer == "none" else answer
+        answer = self.p.text(
+            f"{item.question.rstrip('?')} (Enter to leave it open)", None, hint=hint
+        )
+        return answer if answer else q.UNANSWERED
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
 
 
 def _raise(problem: Optional[str]) -> None:
@@ -525,164 +749,3 @@ def _found(places: Optional[list[str]], what: str) -> str:
     if not places:
         return ""
     return f"The code shows {what} at {', '.join(places[:3])}."
-
-
-# --- determination, TODOs, output ---------------------------------------------------------------
-
-
-def todos_for(obligations: list[Any]) -> list[Todo]:
-    """Evidence the applicable obligations ask for and the manifest cannot point at yet."""
-    todos: list[Todo] = []
-    seen: set[str] = set()
-    for item in obligations:
-        key = item.evidence_key
-        if item.status == "exempt" or key is None or item.evidence is not None or key in seen:
-            continue
-        seen.add(key)
-        todos.append(
-            Todo(
-                key=key,
-                article=item.article,
-                title=item.title,
-                applies_from=item.applies_from,
-                suggestion=evidence_suggestion(key),
-                upcoming=item.status == "upcoming",
-            )
-        )
-    return todos
-
-
-def describe(det: Any, obligations: list[Any], as_of: datetime.date) -> list[str]:
-    from aiact_lint import LAW_VERSION
-
-    risk = det.risk
-    lines = [f"Determination as of {as_of.isoformat()} ({LAW_VERSION}):"]
-    tier = {
-        "prohibited": "a prohibited practice (Art. 5)",
-        "high": "a high-risk system (Art. 6)",
-        "limited": "transparency duties (Art. 50)",
-        "minimal": "no Art. 5, Art. 6 or Art. 50 route",
-        "out_of_scope": "outside the scope of the AI Act",
-    }.get(risk, "")
-    lines.append(f"  risk: {risk} — {tier}")
-    lines.append(f"  routes: {', '.join(det.routes) or 'none'}")
-    lines.append(f"  roles: {', '.join(det.roles) or 'none'}")
-    for reason in det.reasons:
-        lines.append(f"  - {reason.text} [{reason.article}]")
-    for model in det.models:
-        lines.append(f"  - model {model.id}: GPAI status {model.status}")
-    if risk == "prohibited":
-        lines.append(
-            "  ! A prohibited practice may not be placed on the market, put into service or "
-            "used in the Union at all."
-        )
-    now = [o for o in obligations if o.status in ("met", "missing")]
-    later = [o for o in obligations if o.status == "upcoming"]
-    exempt = [o for o in obligations if o.status == "exempt"]
-    if obligations:
-        dates = sorted({o.applies_from.isoformat() for o in later})
-        parts = [f"{len(now)} apply now"]
-        if later:
-            parts.append(f"{len(later)} upcoming (from {', '.join(dates)})")
-        if exempt:
-            parts.append(f"{len(exempt)} exempt")
-        lines.append(f"  obligations: {len(obligations)} — {'; '.join(parts)}")
-    else:
-        lines.append("  obligations: none for these roles and facts")
-    return lines
-
-
-def _manifest_problems(text: str, target: Path) -> list[str]:
-    """Schema problems of the text about to be written (a bug if any: never written)."""
-    from aiact_lint.manifest import Manifest, validate
-    from aiact_lint.yamlsafe import YamlProblem, load
-
-    try:
-        doc = load(text)
-    except YamlProblem as problem:
-        return [problem.message]
-    manifest = Manifest(file=target.resolve(), root=target.resolve().parent, doc=doc)
-    return [f"{f.rule} {f.message}" for f in validate(manifest)]
-
-
-def run_init(args: argparse.Namespace) -> int:
-    from aiact_lint.classify import determine
-    from aiact_lint.obligations import evaluate
-
-    _validate_flags(args)
-    interactive = choose_mode(args)
-    if not interactive and not _get(args, "purpose"):
-        raise InitAborted(
-            '--purpose "..." is required when nothing is asked (the intended '
-            "purpose is what the law classifies)"
-        )
-    target = target_for(_get(args, "path") or ".")
-    folder = target.parent
-    if not folder.is_dir():
-        raise InitAborted(f"{folder} is not a folder")
-    existing = existing_manifest(target)
-    if existing is not None and not _get(args, "force") and not _get(args, "dry_run"):
-        raise InitAborted(
-            f"{existing} already exists; pass --force to replace it (the old one is kept as "
-            "a backup)"
-        )
-    as_of = _get(args, "as_of") or today_utc()
-    policy = _get(args, "policy") or "commission_one_third"
-    prompter = Prompter(interactive)
-    if interactive:
-        prompter.say(
-            f"aiact-lint init: describe one AI system for {target}. Enter takes the [default]; "
-            "Ctrl-D stops without writing anything."
-        )
-    dialogue = Dialogue(prompter, args, folder)
-    answers = dialogue.run()
-    data = answers.data()
-    det = determine(data, as_of, policy)
-    obligations = evaluate(data, det, as_of)
-    todos = todos_for(obligations)
-    text = render(answers, det.risk, todos, as_of)
-    problems = _manifest_problems(text, target)
-    if problems:  # never write a manifest `check` would refuse
-        raise RuntimeError("init produced an invalid manifest: " + "; ".join(problems))
-    prompter.say()
-    for line in describe(det, obligations, as_of):
-        prompter.say(line)
-    if _get(args, "dry_run"):
-        prompter.say()
-        prompter.say(f"--dry-run: {target} is not written; it would read:")
-        prompter.say()
-        prompter.out.write(text)
-        _closing(prompter, todos, dialogue.not_accepted, target, written=False)
-        return 0
-    if interactive and not prompter.yes_no(f"Write {target}", None, True):
-        prompter.say("Nothing written.")
-        return 0
-    try:
-        written, backup = write_manifest(target, text, bool(_get(args, "force")))
-    except WriteRefused as error:
-        raise InitAborted(str(error)) from None
-    prompter.say()
-    saved = f" (the previous one is kept as {backup})" if backup is not None else ""
-    prompter.say(f"Wrote {written}{saved}.")
-    _closing(prompter, todos, dialogue.not_accepted, written, written=True)
-    return 0
-
-
-def _closing(
-    p: Prompter, todos: list[Todo], not_accepted: list[str], target: Path, written: bool
-) -> None:
-    if todos:
-        p.say()
-        p.say(
-            "TODO: evidence the obligations ask for (commented out in the manifest, not claimed):"
-        )
-        for todo in todos:
-            p.say(f"  [ ] {todo.key}: {todo.line()}")
-    if not_accepted:
-        p.say()
-        p.say("Suggestions not accepted (answer them with flags, or --yes to accept):")
-        for label in not_accepted:
-            p.say(f"  - {label}")
-    if written:
-        p.say()
-        p.say(f"Next: aiact-lint check {target}")
