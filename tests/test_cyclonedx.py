@@ -172,12 +172,14 @@ def test_hostile_values_still_give_a_valid_bom() -> None:
 
 
 def test_a_model_with_an_empty_id_or_a_bidi_name_renders_inert(tmp_path: Path) -> None:
-    """An empty model id is an input finding, not a crash of the BOM writers; bidi overrides and
-    line separators in names are escaped like the C1 controls (found by the hostile-strings fuzzer)."""
+    """An empty model id is an input finding, not a crash of the BOM writers; bidi overrides
+    and line separators in names are escaped like the C1 controls (found by a fuzzer)."""
     text = MANIFEST.replace("id: gpt-4o-mini", 'id: ""').replace(
         "name: Candidate ranker", 'name: "Candidate\\u202e\\u2028ranker"'
     )
-    repo = make_repo(tmp_path / "repo", {"aiact.yaml": text, "docs/technical-documentation.md": DOC})
+    repo = make_repo(
+        tmp_path / "repo", {"aiact.yaml": text, "docs/technical-documentation.md": DOC}
+    )
     for fmt in ("cyclonedx", "spdx3"):
         run = run_cli("check", "--format", fmt, "--as-of", AS_OF, cwd=repo)
         assert run.code in (1, 2), run.err
