@@ -32,7 +32,9 @@ DETERMINATION = {"AIA201", "AIA401", "AIA402", "AIA403", "AIA704"}
 # A model the user named that no code here refers to (a released model, one chosen at run time):
 # init says so, and check notes it (info).
 NAMED_NOT_IN_CODE = {"AIA851"}
-ALLOWED = EVIDENCE | DETERMINATION | NAMED_NOT_IN_CODE
+# The verdict's legal review (the determination lock): a person's act init must never fake.
+REVIEW = {"AIA930"}
+ALLOWED = EVIDENCE | DETERMINATION | NAMED_NOT_IN_CODE | REVIEW
 
 
 def aiact(*args: str, cwd: Path, stdin: str = "") -> Run:
@@ -108,6 +110,7 @@ def test_every_example_written_by_init_passes_its_own_check(
     folder = tmp_path / name
     shutil.copytree(ROOT / "examples" / name, folder)
     (folder / "aiact.yaml").unlink()
+    (folder / "aiact.lock").unlink()  # the review of the example's manifest, not of init's
     make_repo(folder, {})
     flags = [*EXAMPLE_FLAGS[name], "--as-of", AS_OF]
     if mode == "yes":
