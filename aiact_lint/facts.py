@@ -224,8 +224,11 @@ def evaluate(
     """A law-table condition on the facts, in Kleene logic, and the unknown facts it hangs on.
 
     {fact: NAME, is: V} | {fact: NAME, equals: V} | {fact: NAME, any_of: [...]}
-    | {fact: NAME, present: true} | {fact: NAME, at_most: N}
+    | {fact: NAME, present: true} | {fact: NAME, at_most: N} | {fact: NAME, known: true}
     | {all: [...]} | {any: [...]} | {not: {...}}
+
+    ``known`` is never unknown itself: it lets a table say "as declared, or else only where
+    another fact makes it possible" (a deep fake needs image, audio or video output).
     """
     if "all" in condition:
         parts = [evaluate(c, facts, model) for c in condition["all"]]
@@ -246,6 +249,8 @@ def evaluate(
         return (None if verdict is None else not verdict), unknown
     name = condition["fact"]
     value = facts.value(name, model)
+    if "known" in condition:
+        return (value is not None) is bool(condition["known"]), []
     if value is None:
         return None, [name]
     if "is" in condition:

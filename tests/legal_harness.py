@@ -222,6 +222,9 @@ def assert_outcome(
             assert set(lines) & set(outcome.lines(code)), (
                 f"{where}: {code} not at {lines}; {context}"
             )
+    if "questions" in expect:  # exactly the facts asked, no more (noise is a defect too)
+        asked = sorted(str(q["fact"]) for q in system.get("questions") or [])
+        assert asked == sorted(expect["questions"]), f"{where}: asked {asked}; {context}"
     for code in expect.get("absent") or []:
         assert code not in outcome.codes, f"{where}: unexpected {code}; {context}"
     for wanted_model in expect.get("models") or []:
