@@ -222,6 +222,8 @@ def assert_outcome(
             assert set(lines) & set(outcome.lines(code)), (
                 f"{where}: {code} not at {lines}; {context}"
             )
+    for finding in outcome.findings:  # every question the engine asks is worded for a person
+        assert "is not declared: What is " not in finding["message"], f"{where}: {finding}"
     if "questions" in expect:  # exactly the facts asked, no more (noise is a defect too)
         asked = sorted(str(q["fact"]) for q in system.get("questions") or [])
         assert asked == sorted(expect["questions"]), f"{where}: asked {asked}; {context}"
