@@ -19,6 +19,21 @@ if TYPE_CHECKING:
     from aiact_lint.manifest import Manifest
 
 
+# The tiers an open question could still give (its stake), most serious first.
+_STAKE_TIERS = (("prohibited", "prohibited"), ("high_risk", "high"))
+_TIER_ORDER = {"out_of_scope": -1, "minimal": 0, "limited": 1, "high": 2, "prohibited": 3}
+
+
+def open_tiers(risk: Optional[str], questions: list[dict[str, Any]]) -> list[str]:
+    """The tiers above ``risk`` that undeclared facts could still give: a verdict with open
+    questions is provisional, and says so rather than reading as a settled "minimal"."""
+    if risk is None:
+        return []
+    stakes = {str(q.get("stake")) for q in questions}
+    current = _TIER_ORDER.get(risk, 0)
+    return [tier for stake, tier in _STAKE_TIERS if stake in stakes and _TIER_ORDER[tier] > current]
+
+
 class SystemResult:
     """One system's determination and findings (filled in by the engine)."""
 
@@ -126,6 +141,7 @@ def to_document(result: CheckResult) -> dict[str, Any]:
                 "in_scope": system.in_scope,
                 "roles": system.roles,
                 "risk": system.risk,
+                "risk_open": open_tiers(system.risk, system.questions),
                 "routes": system.routes,
                 "models": system.models,
                 "obligations": system.obligations,

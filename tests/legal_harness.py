@@ -199,6 +199,8 @@ def assert_outcome(
     for key in ("in_scope", "risk"):
         if key in expect:
             assert system[key] == expect[key], f"{where}: {key} is {system[key]!r}; {context}"
+    if "risk_open" in expect:
+        assert system["risk_open"] == expect["risk_open"], f"{where}: risk_open; {context}"
     if "routes" in expect:
         assert sorted(system["routes"]) == sorted(expect["routes"]), f"{where}: {context}"
     if "roles" in expect:

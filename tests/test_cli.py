@@ -183,3 +183,22 @@ def test_python_dash_m_and_both_names(tmp_path: Path, name: str) -> None:
 
 def test_git_helper_repo_is_clean(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_verdict_with_open_questions_reads_as_provisional(tmp_path: Path) -> None:
+    """The summary line never shows a settled "minimal" while undeclared facts could make the
+    system prohibited or high-risk; with every fact declared it does not say provisional."""
+    sparse = (
+        "schema_version: 1\nsystem: {name: Spam filter}\nroles: [provider]\n"
+        "market: {regions: [EU]}\nuse_case: {purpose: Filters spam from incoming email.}\n"
+    )
+    repo = make_repo(tmp_path / "sparse", {"aiact.yaml": sparse})
+    run = run_cli("check", "--as-of", AS_OF, cwd=repo)
+    assert (
+        "risk minimal (no route, provisional: open questions could make it prohibited or high)"
+        in run.out
+    )
+    settled = make_repo(tmp_path / "settled", {"aiact.yaml": MINIMAL})
+    run = run_cli("check", "--as-of", AS_OF, "--format", "json", cwd=settled)
+    assert json.loads(run.out)["systems"][0]["risk_open"] == []
+    assert "provisional" not in run_cli("check", "--as-of", AS_OF, cwd=settled).out

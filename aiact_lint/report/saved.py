@@ -212,6 +212,7 @@ SYSTEM = _mapping(
         "obligations": _list_of(_flat),
         "reasons": _list_of(REASON),
         "questions": _list_of(_mapping({"fact": _string, "stake": _string})),
+        "risk_open": _list_of(_pattern(WORD, "a risk tier such as high")),
         "legacy": _optional(_flat),
     },
 )

@@ -77,9 +77,12 @@ def render(document: dict[str, Any], context: RenderContext) -> str:
                 continue
             routes = clean(", ".join(map(str, system["routes"]))) or "no route"
             roles = clean(", ".join(map(str, system["roles"]))) or "no role"
+            could = [clean(str(tier)) for tier in system.get("risk_open") or ()]
+            provisional = f", provisional: open questions could make it {' or '.join(could)}"
             lines.append(
                 f"{clean(_display(system['manifest']))}: {clean(system['name'] or '?')} — "
-                f"risk {clean(system['risk'])} ({routes}); roles: {roles}"
+                f"risk {clean(system['risk'])} ({routes}{provisional if could else ''}); "
+                f"roles: {roles}"
             )
     lines.append(clean(summary_line(document)))
     return inert_lines("\n".join(lines)) + "\n"
