@@ -262,6 +262,14 @@ def test_purpose_change_ends_the_legacy_status(tmp_path: Path) -> None:
     modified = only(doc, "AIA938")
     assert "does not end its legacy status" in modified["message"]
     assert "Art. 111(2)" in modified["article"]
+    # The determination still gives the legacy status, and names the change it saw instead of
+    # claiming there was none.
+    legacy_now = doc["systems"][0]["legacy"]
+    assert legacy_now["status"] == "legacy", legacy_now
+    reason = next(o["reason"] for o in doc["systems"][0]["obligations"] if o["status"] == "legacy")
+    assert "no significant change" not in reason, reason
+    assert f"significant change in design on {AS_OF} (use_case.purpose changed since" in reason
+    assert "came before that date" in reason
     # Placed on the market after the Chapter III date: no legacy status to lose.
     late = LEGACY.replace("2025-06-01", "2027-12-10")
     commit(repo, "late", {"aiact.yaml": late})
