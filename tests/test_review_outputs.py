@@ -97,6 +97,7 @@ def test_step_summary_opens_with_the_legal_effect(action: dict[str, Any], tmp_pa
     assert cells[0].startswith("Support assistant<br>chat/aiact.yaml")
     assert cells[1].startswith("limited risk (Art. 50(1))")
     assert cells[2].startswith("**high-risk (Annex III 4(a), Art. 50(1))**")
+    assert cells[2].endswith("<br>intended purpose changed"), cells[2]
     # On the market since 2025 (before Chapter III applies): a legacy system (Art. 111(2)).
     assert cells[3].startswith("from 2027-12-02 (legacy system: only after a significant change")
     assert "risk\\_management (Art. 9), data\\_governance (Art. 10)" in cells[3]
