@@ -745,6 +745,18 @@ def _covered(history: History, repo_rel: str, options: Options, cwd: Path) -> bo
     return False
 
 
+def _purpose_change(old: Optional[Version], new: Optional[Version]) -> Optional[dict[str, str]]:
+    """The full intended purpose before and after, when a kept system's purpose changed (the
+    reports show it beside the tier: the classification rests on it, Art. 3(12))."""
+    if old is None or new is None:
+        return None
+    before = _get(old.data, "use_case", "purpose")
+    after = _get(new.data, "use_case", "purpose")
+    if not isinstance(before, str) or not isinstance(after, str) or before.split() == after.split():
+        return None
+    return {"before": before, "after": after}
+
+
 def _summary(version: Optional[Version]) -> Optional[dict[str, Any]]:
     return None if version is None else version.facts.as_json()
 
@@ -856,6 +868,9 @@ class Review:
             "obligations_added": added,
             "obligations_ended": ended,
         }
+        purpose = _purpose_change(old, new)
+        if purpose is not None:
+            record["purpose"] = purpose
         if moved_from is not None:
             record["moved_from"] = moved_from
         self.records.append(record)

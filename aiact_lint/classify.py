@@ -799,12 +799,23 @@ def _legacy(facts: Facts, det: Determination, as_of: datetime.date) -> None:
                 "authorities",
                 "Art. 111(2), second sentence",
             )
+        if isinstance(change, datetime.date):
+            # Art. 111(2) counts changes "as from that date": one made earlier ends nothing.
+            since = (
+                f"; its significant change in design on {change.isoformat()} "
+                f"({changed_fact.via or 'market.significant_change'}) came before that date: "
+                "the high-risk rules reach it only after a significant change from that date"
+            )
+        else:
+            since = (
+                ", with no significant change in its design since: the high-risk rules reach it "
+                "only after such a change"
+            )
         det.legacy = Legacy(
             "legacy",
             cutoff,
             f"placed on the market on {placed.isoformat()}, before {cutoff.isoformat()} (the "
-            "date Chapter III applies to it), with no significant change in its design since: "
-            "the high-risk rules reach it only after such a change",
+            f"date Chapter III applies to it){since}",
         )
     det.reasons.append(Reason(det.legacy.reason, "Art. 111(2)", facts=[placed_fact]))
 

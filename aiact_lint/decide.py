@@ -106,7 +106,7 @@ def decide(result: CheckResult, manifests: Sequence[Manifest], options: Options)
                 manifest = by_path.get(system.manifest)
                 if manifest is not None and manifest.valid:
                     entries += [Entry(f, system) for f in history.stale_evidence(manifest)]
-        locks = _check_locks(result, by_path)
+        locks = _check_locks(result, by_path, staged=options.staged and not options.manifest_only)
         entries += [Entry(f, s) for s, check in locks for f in check.findings]
         entries = _exclude(entries, result, options)
         entries = _select(entries, options)
@@ -140,9 +140,10 @@ def decide(result: CheckResult, manifests: Sequence[Manifest], options: Options)
 
 
 def _check_locks(
-    result: CheckResult, by_path: dict[str, Manifest]
+    result: CheckResult, by_path: dict[str, Manifest], staged: bool = False
 ) -> list[tuple[SystemResult, LockCheck]]:
-    """Each valid system's live determination against its aiact.lock (read only)."""
+    """Each valid system's live determination against its aiact.lock (read only); ``staged``
+    (a hook run): a lock the git index does not hold is not in the commit."""
     from aiact_lint.lock import check, facts_of
 
     checks = []
@@ -151,7 +152,7 @@ def _check_locks(
         if manifest is None or system.risk is None or _unreadable(manifest):
             continue
         live = facts_of(system.in_scope, system.risk, system.routes, system.roles, system.models)
-        found = check(manifest, live)
+        found = check(manifest, live, staged=staged)
         system.lock = found.as_json()
         checks.append((system, found))
     return checks

@@ -552,14 +552,42 @@ def _command(manifest_path: str) -> str:
     return f'aiact-lint lock --reviewer "NAME"{target}'
 
 
-def check(manifest: Manifest, live: Facts) -> LockCheck:
-    """Hold one valid manifest's live facts against the lock beside it. Reads; never writes."""
+def _outside_index(manifest: Manifest, repo_rel: str) -> bool:
+    """Whether git tracks files here but its index does not hold the lock: the commit a hook
+    judges will not contain it, whatever is on disk (never added, or `git rm --cached`)."""
+    from aiact_lint.repo.files import tracked_files
+
+    tracked = tracked_files(str(manifest.root), (repo_rel,))
+    return tracked is not None and repo_rel not in tracked
+
+
+def check(manifest: Manifest, live: Facts, staged: bool = False) -> LockCheck:
+    """Hold one valid manifest's live facts against the lock beside it. Reads; never writes.
+
+    ``staged`` (``check --staged``, the pre-commit hooks): a lock on disk that the git index
+    does not hold counts as missing, since the commit, and every clone of it, lacks it."""
     from aiact_lint.manifest import relpath
 
     repo_rel = relpath(lock_file(manifest.file), manifest.root)
     result = LockCheck(lock_name(manifest.path), repo_rel)
     command = _command(manifest.path)
     text, problem = read_text(manifest.root, repo_rel)
+    if text is not None and staged and _outside_index(manifest, repo_rel):
+        result.findings.append(
+            make_finding(
+                "AIA930",
+                manifest.path,
+                (1, 1, 1, 2),
+                f"{result.path} is not in the git index, so the commit will not contain it "
+                "(never added, or removed with `git rm --cached`) and records no review of "
+                f"this system's verdict (risk {live.risk}); `git add {result.path}` once it "
+                "records the legal review",
+                fix=f"git add {result.path} (written by `{command}` after legal review) and "
+                "commit it with the manifest.",
+                subject="lock:missing",
+            )
+        )
+        return result
     if text is None and not problem:
         result.findings.append(
             make_finding(

@@ -123,3 +123,54 @@ def test_readme_pre_commit_snippet_is_a_valid_configuration(tmp_path: Path) -> N
     assert result.returncode == 0, result.stdout + result.stderr
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "- id: aiact-lint\n" in hooks and "id: aiact-lint" in snippet
+
+
+def test_readme_review_workflow_runs_as_written(tmp_path: Path) -> None:
+    """The "Review workflow" section: its lock command, verbatim, records the review; its
+    CODEOWNERS line gives every aiact.lock of a monorepo to the compliance team (CODEOWNERS
+    patterns follow .gitignore rules, so git itself matches them); a change of tier then fails
+    `check` naming the review, until the lock is re-run."""
+    import re
+    import shlex
+
+    from tests.conftest import git, make_repo
+    from tests.test_lock import FILES, HIGH, LIMITED
+
+    section = _section((ROOT / "README.md").read_text(encoding="utf-8"), "## Review workflow")
+    command = re.search(r"`(aiact-lint lock --reviewer [^`]+)`", section.replace("\n   ", " "))
+    assert command, section
+    words = shlex.split(command.group(1))
+    owners = section.split("```\n", 1)[1].split("```", 1)[0]
+    rules = [
+        line.split() for line in owners.splitlines() if line.strip() and line.split()[0][0] != "#"
+    ]
+    assert rules == [["aiact.lock", "@your-org/compliance"]], owners
+    files = {
+        f"services/chat/{name}": text for name, text in {"aiact.yaml": LIMITED, **FILES}.items()
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    (repo / ".gitignore").write_text(rules[0][0] + "\n", encoding="utf-8")
+    for path, owned in (("services/chat/aiact.lock", True), ("aiact.lock", True),
+                        ("services/chat/aiact.yaml", False)):  # fmt: skip
+        matched = (
+            subprocess.run(
+                ["git", "check-ignore", "-q", "--no-index", path], cwd=repo, check=False
+            ).returncode
+            == 0
+        )
+        assert matched is owned, path
+    (repo / ".gitignore").unlink()
+    locked = run_process(*words[1:], "--as-of", "2026-11-25", "--reviewed-on", "2026-11-02",
+                         "services/chat", cwd=repo)  # fmt: skip
+    assert locked.code == 0, locked.err
+    reviewer = words[words.index("--reviewer") + 1]
+    assert f"reviewed_by: {json.dumps(reviewer)}" in (repo / "services/chat/aiact.lock").read_text()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "reviewed")
+    (repo / "services/chat/aiact.yaml").write_text(HIGH, encoding="utf-8")
+    changed = run_process("check", "--as-of", "2026-11-25", "--select", "AIA929", cwd=repo)
+    assert changed.code == 1, changed.out + changed.err
+    assert (
+        f"risk changed from limited to high (Annex III 4(a), Art. 50(1)) since the review of "
+        f"2026-11-02 by {reviewer}" in changed.out
+    ), changed.out

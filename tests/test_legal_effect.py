@@ -55,20 +55,41 @@ def test_purpose_change_is_a_word_diff_with_full_values(tmp_path: Path) -> None:
     _, doc = run(repo, "--diff-base", "HEAD")
     purpose = only(doc, "AIA920")
     assert purpose["before"] == LONG_PURPOSE and purpose["after"] == RANKING
+    # The kept words are shown once; the edit reads as one ("in" matched by chance between two
+    # edits is folded into them, not shown as a kept word).
     assert (
-        "for the web shop {+and ranks the candidates who apply for open roles+} in "
-        "[-six languages-] {+customer service+}" in purpose["message"]
+        "for the web shop [-in six languages-] {+and ranks the candidates who apply for open "
+        "roles in customer service+}" in purpose["message"]
     )
     assert "…" not in purpose["message"]
     assert purpose["message"].count("Answers customer questions about orders, deliveries") == 1
     text = run_cli("check", "--as-of", AS_OF, "--diff-base", "HEAD", cwd=repo).out
-    assert "{+and ranks the candidates who apply for open roles+}" in text
+    assert "{+and ranks the candidates who apply for open roles in customer service+}" in text
     sarif = json.loads(
         run_cli("check", "--format", "sarif", "--as-of", AS_OF, "--diff-base", "HEAD", cwd=repo).out
     )
     (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "AIA920"]
     assert result["properties"]["before"] == LONG_PURPOSE
     assert result["properties"]["after"] == RANKING
+
+
+def test_a_word_matched_by_chance_does_not_split_the_edit(tmp_path: Path) -> None:
+    # The issue's chatbot turned into a candidate-ranking tool: the "and" of "English and
+    # German" is no sentence kept; the diff removes one phrase and adds one.
+    old = LONG_PURPOSE + ", in English and German, and hands over to a human agent when asked"
+    new = LONG_PURPOSE + ", and ranks job applicants for open roles by scoring their CVs"
+    repo = based(
+        tmp_path, {"aiact.yaml": BASE.replace("Answers customer questions about orders", old)}
+    )
+    write(repo, "aiact.yaml", BASE.replace("Answers customer questions about orders", new))
+    _, doc = run(repo, "--diff-base", "HEAD")
+    purpose = only(doc, "AIA920")
+    assert (purpose["before"], purpose["after"]) == (old, new)
+    assert (
+        "in six languages, [-in English and German, and hands over to a human agent when "
+        "asked-] {+and ranks job applicants for open roles by scoring their CVs+};"
+    ) in purpose["message"]
+    assert record(doc, "aiact.yaml")["purpose"] == {"before": old, "after": new}
 
 
 def test_system_added_removed_and_moved(tmp_path: Path) -> None:
@@ -241,6 +262,14 @@ def test_purpose_change_ends_the_legacy_status(tmp_path: Path) -> None:
     modified = only(doc, "AIA938")
     assert "does not end its legacy status" in modified["message"]
     assert "Art. 111(2)" in modified["article"]
+    # The determination still gives the legacy status, and names the change it saw instead of
+    # claiming there was none.
+    legacy_now = doc["systems"][0]["legacy"]
+    assert legacy_now["status"] == "legacy", legacy_now
+    reason = next(o["reason"] for o in doc["systems"][0]["obligations"] if o["status"] == "legacy")
+    assert "no significant change" not in reason, reason
+    assert f"significant change in design on {AS_OF} (use_case.purpose changed since" in reason
+    assert "came before that date" in reason
     # Placed on the market after the Chapter III date: no legacy status to lose.
     late = LEGACY.replace("2025-06-01", "2027-12-10")
     commit(repo, "late", {"aiact.yaml": late})

@@ -97,6 +97,7 @@ def test_step_summary_opens_with_the_legal_effect(action: dict[str, Any], tmp_pa
     assert cells[0].startswith("Support assistant<br>chat/aiact.yaml")
     assert cells[1].startswith("limited risk (Art. 50(1))")
     assert cells[2].startswith("**high-risk (Annex III 4(a), Art. 50(1))**")
+    assert cells[2].endswith("<br>intended purpose changed"), cells[2]
     # On the market since 2025 (before Chapter III applies): a legacy system (Art. 111(2)).
     assert cells[3].startswith("from 2027-12-02 (legacy system: only after a significant change")
     assert "risk\\_management (Art. 9), data\\_governance (Art. 10)" in cells[3]
@@ -155,6 +156,13 @@ def test_report_diff_base_html_and_markdown(tmp_path: Path) -> None:
     ):
         assert fact in about, fact
     assert "<h3>Change since HEAD~1 (" in chat
+    # The change table shows the whole purpose before and after, the edit marked as words.
+    change = chat.split("<h3>Change since", 1)[1].split("</table>", 1)[0]
+    assert (
+        '<tr><th scope="row">Intended purpose</th><td>Answers customer questions <del>about '
+        "orders, deliveries and returns.</del></td><td>Answers customer questions <ins>and ranks "
+        "the candidates who apply for support roles.</ins></td></tr>"
+    ) in change
     assert "substantial modification" in chat  # the AIA938 finding is among the open findings
     markdown = run_process(
         "report", "--format", "markdown", "--as-of", AS_OF, "--diff-base", "HEAD~1", cwd=repo
@@ -165,6 +173,11 @@ def test_report_diff_base_html_and_markdown(tmp_path: Path) -> None:
     assert "| Intended purpose | Answers customer questions and ranks the candidates" in text
     assert f"| Commit | {head[:12]} |" in text
     assert "### Change since HEAD\\~1 (" in text and "Duties that newly apply:" in text
+    assert (
+        "| Intended purpose | Answers customer questions ~~about orders, deliveries and "
+        "returns.~~ | Answers customer questions **and ranks the candidates who apply for support "
+        "roles.** |"
+    ) in text
     assert "| Lock review | differs from the review by legal&#64;example.com on 2026-11-02" in text
 
 

@@ -2,7 +2,8 @@
 
 A declared file that is not in the git index — never added, or removed with `git rm --cached` —
 is missing from the commit and from every fresh clone of it, whatever is on disk: an error
-(AIA801) in hook mode, the AIA803 warning outside it.
+(AIA801) in hook mode, the AIA803 warning outside it. The same holds for the determination lock:
+one the index does not hold records no review in the commit (AIA930).
 """
 
 from __future__ import annotations
@@ -122,3 +123,52 @@ def test_hook_mode_outside_git_changes_nothing(tmp_path: Path) -> None:
     plain = run_cli("check", "--as-of", AS_OF, "--ignore", "AIA930", cwd=folder)
     staged = run_cli("check", "--as-of", AS_OF, "--ignore", "AIA930", "--staged", cwd=folder)
     assert plain.code == staged.code == 0 and plain.out == staged.out
+
+
+def test_a_lock_the_index_does_not_hold_records_no_review_in_hook_mode(repo: Path) -> None:
+    """`aiact-lint lock` writes the lock; until it is staged the commit does not contain it, so
+    a hook run reports it missing (and accepts no change of verdict with it), as a fresh clone
+    of the commit would."""
+    git(repo, "add", "docs/literacy.md")
+    git(repo, "commit", "-qm", "literacy")
+    high = MANIFEST.replace("annex_iii: []", 'annex_iii: ["4(a)"]').replace(
+        "classification: limited", "classification: high"
+    )
+    (repo / "aiact.yaml").write_text(high, encoding="utf-8")
+    git(repo, "add", "aiact.yaml")
+    locked = run_cli("lock", "--reviewer", "legal@example.com", "--as-of", AS_OF, cwd=repo)
+    assert locked.code == 0, locked.err
+    assert (repo / "aiact.lock").is_file()
+
+    def lock_state(*args: str) -> tuple[int, str, list[dict[str, Any]]]:
+        run = run_cli("check", "--format", "json", "--as-of", AS_OF, *args, cwd=repo)
+        assert run.code in (0, 1), run.err
+        doc = run.json()
+        found = [f for f in doc["findings"] if f["rule"] in ("AIA922", "AIA930")]
+        return run.code, doc["systems"][0]["lock"]["status"], found
+
+    # Outside hook mode the lock on disk is read (and accepts the raise it records).
+    code, status, found = lock_state("--diff-base", "HEAD")
+    assert status == "matches" and code == 0
+    assert [(f["rule"], f["waived"]) for f in found] == [("AIA922", True)]
+    # In hook mode it is not in the commit: missing, with the command that stages it.
+    code, status, found = lock_state("--staged", "--diff-base", "HEAD")
+    assert status == "missing" and code == 1
+    missing = [f for f in found if f["rule"] == "AIA930"]
+    assert len(missing) == 1 and missing[0]["severity"] == "warning"
+    assert "aiact.lock is not in the git index" in missing[0]["message"]
+    assert "git add aiact.lock" in missing[0]["message"]
+    raised = [f for f in found if f["rule"] == "AIA922"]
+    assert len(raised) == 1 and not raised[0]["waived"] and raised[0]["severity"] == "error"
+    # Staged, it is the recorded review of the change.
+    git(repo, "add", "aiact.lock")
+    code, status, found = lock_state("--staged", "--diff-base", "HEAD")
+    assert status == "matches" and code == 0
+    # Removed from the index while still on disk: missing again.
+    git(repo, "commit", "-qm", "reviewed")
+    git(repo, "rm", "-q", "--cached", "aiact.lock")
+    assert (repo / "aiact.lock").is_file()
+    _, status, found = lock_state("--staged")
+    assert status == "missing" and [f["rule"] for f in found] == ["AIA930"]
+    _, status, _ = lock_state()
+    assert status == "matches"

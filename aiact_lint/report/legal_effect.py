@@ -140,6 +140,12 @@ def lock_status(lock: Optional[Mapping[str, Any]], manifest: str) -> tuple[str, 
     return "missing", f"no lock: run `{lock_command(manifest)}` after review"
 
 
+def _purpose_line(record: Mapping[str, Any]) -> list[str]:
+    """A kept system whose intended purpose changed says so: the tier may be the same while
+    the classification has to be redone for the new purpose (Art. 3(12), Art. 3(23))."""
+    return ["intended purpose changed"] if isinstance(record.get("purpose"), Mapping) else []
+
+
 def rows(document: Mapping[str, Any]) -> list[Row]:
     diff = document.get("diff") or {}
     found = []
@@ -159,7 +165,7 @@ def rows(document: Mapping[str, Any]) -> list[Row]:
                 status=status,
                 status_text=text,
                 before=determination_lines(record.get("before")),
-                after=determination_lines(record.get("after")),
+                after=determination_lines(record.get("after")) + _purpose_line(record),
                 raised=_raised(record),
                 duties=_duties(record, str(document.get("as_of") or "")),
                 lock_state=state,

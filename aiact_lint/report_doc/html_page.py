@@ -108,6 +108,8 @@ td, th { overflow-wrap: break-word; }
 td code, th code { overflow-wrap: anywhere; }
 table.about th[scope="row"] { width: 14em; }
 .raised, .changed { color: #c2410c; font-weight: 700; }
+del { color: #b91c1c; }
+ins { color: #1a7f37; font-weight: 700; text-decoration: underline; }
 .lock-matches, .lock-reviewed { color: #1a7f37; font-weight: 700; }
 .lock-differs, .lock-unreadable { color: #c62828; font-weight: 700; }
 .lock-missing { color: #92400e; font-weight: 700; }
@@ -455,6 +457,33 @@ def _value_of(lines: list[str], index: int) -> str:
     return lines[index].split(": ", 1)[1] if index > 0 and ": " in lines[index] else lines[index]
 
 
+def _purpose_row(purpose: Any) -> list[str]:
+    """The full intended purpose before and after, the removed words struck through and the
+    added ones marked (a word diff laid out for reading)."""
+    if not isinstance(purpose, Mapping):
+        return []
+    before, after = purpose.get("before"), purpose.get("after")
+    if not isinstance(before, str) or not isinstance(after, str):
+        return []
+    from aiact_lint.textdiff import word_runs
+
+    old: list[str] = []
+    new: list[str] = []
+    for run in word_runs(before, after):
+        if run.same:
+            old.append(e(run.same))
+            new.append(e(run.same))
+            continue
+        if run.removed:
+            old.append(f"<del>{e(run.removed)}</del>")
+        if run.added:
+            new.append(f"<ins>{e(run.added)}</ins>")
+    return [
+        f'<tr><th scope="row">Intended purpose</th><td>{" ".join(old)}</td>'
+        f"<td>{' '.join(new)}</td></tr>"
+    ]
+
+
 def _change(record: Optional[Mapping[str, Any]], base: str) -> str:
     """Before and after of one system, the duties that newly apply and those that end."""
     if record is None:
@@ -476,6 +505,7 @@ def _change(record: Optional[Mapping[str, Any]], base: str) -> str:
         rows.append(
             f'<tr><th scope="row">{e(label)}</th><td>{e(old)}</td><td{mark}>{e(new)}</td></tr>'
         )
+    rows += _purpose_row(record.get("purpose"))
     parts = [
         f"<h3>Change since {e(base)}</h3>",
         f"<p><strong>{e(status[0].upper() + status[1:])}.</strong></p>",

@@ -75,6 +75,30 @@ def _value_of(lines: list[str], index: int) -> str:
     return lines[index].split(": ", 1)[1] if index > 0 and ": " in lines[index] else lines[index]
 
 
+def _purpose_row(purpose: Any) -> list[list[str]]:
+    """The full intended purpose before and after: removed words ~~struck through~~, added
+    ones in **bold**."""
+    if not isinstance(purpose, Mapping):
+        return []
+    before, after = purpose.get("before"), purpose.get("after")
+    if not isinstance(before, str) or not isinstance(after, str):
+        return []
+    from aiact_lint.textdiff import word_runs
+
+    old: list[str] = []
+    new: list[str] = []
+    for run in word_runs(before, after):
+        if run.same:
+            old.append(cell(run.same))
+            new.append(cell(run.same))
+            continue
+        if run.removed:
+            old.append(f"~~{cell(run.removed)}~~")
+        if run.added:
+            new.append(f"**{cell(run.added)}**")
+    return [["Intended purpose", " ".join(old), " ".join(new)]]
+
+
 def _change(record: Optional[Mapping[str, Any]], base: str) -> list[str]:
     if record is None:
         return []
@@ -92,6 +116,7 @@ def _change(record: Optional[Mapping[str, Any]], base: str) -> list[str]:
         new = _value_of(after, index)
         shown = f"**{cell(new)}**" if old != new else cell(new)
         rows.append([labels[index] if index < len(labels) else "", cell(old), shown])
+    rows += _purpose_row(record.get("purpose"))
     lines = [
         f"### Change since {cell(base)}",
         "",
