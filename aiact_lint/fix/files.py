@@ -53,10 +53,13 @@ def uncommitted(root: Path, files: list[Path]) -> Optional[list[Path]]:
     rels = [os.path.relpath(f, root) for f in files]
     try:
         result = subprocess.run(
-            ["git", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels],
+            # Literal pathspecs (a file named ``:(exclude)x`` is that file); the repository's
+            # filters emptied (``git status`` would run a clean filter on a stat-dirty file).
+            ["git", "--literal-pathspecs", "status", "--porcelain=v1", "-z"]
+            + ["--untracked-files=all", "--ignore-submodules=all", "--", *rels],
             cwd=root,
             capture_output=True,
-            env=git_env(),
+            env=git_env(root),
             check=False,
             timeout=120,
         )
