@@ -82,11 +82,17 @@ def uncommitted(root: Path, files: list[Path]) -> Optional[list[Path]]:
     return [f for f, rel in zip(files, rels) if os.path.normpath(rel) in dirty]
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as the YAML 1.2 manifest has them: NEL, LS and PS are characters, not breaks."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def unified_diff(display: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            _lines(before),
+            _lines(after),
             fromfile=f"a/{display}",
             tofile=f"b/{display}",
         )
