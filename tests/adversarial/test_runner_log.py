@@ -124,6 +124,20 @@ def test_fix_diffs_and_messages_are_inert(tmp_path: Path, manifest: str) -> None
         assert "gpt-4o-mini" in (tmp_path / "aiact.yaml").read_text(encoding="utf-8")
 
 
+def test_the_init_dialogue_is_inert() -> None:
+    """`init` quotes repository paths and names (where AI use was found, a file it will not
+    write): every line it says goes through safetext."""
+    import io
+
+    from aiact_lint.init.prompts import Prompter
+
+    out = io.StringIO()
+    prompter = Prompter(False, out=out)
+    for hostile in HOSTILE_KEYS + ["svc\n::error::forged\u202e/app\x1b[31m.py: not written"]:
+        prompter.say(f"  {hostile}")
+    _assert_inert(out.getvalue())
+
+
 def test_file_names_in_argument_errors_are_escaped(tmp_path: Path) -> None:
     """argparse quotes the arguments it refuses, and a hook's arguments are file names."""
     run = run_proc("check", "--as-of", "x\n::error::forged\u202e", cwd=tmp_path)
