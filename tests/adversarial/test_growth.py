@@ -287,7 +287,9 @@ MANIFEST_ONLY = ("check", "--manifest-only", "--as-of", AS_OF, "--format", "json
 
 
 @pytest.mark.parametrize(
-    "field", ["purpose", "purpose-plain", "regions", "waiver-model", "comment"], ids=str
+    "field",
+    ["purpose", "purpose-plain", "purpose-prose", "regions", "waiver-model", "comment"],
+    ids=str,
 )
 def test_manifest_texts(tmp_path: Path, field: str) -> None:
     """The YAML scanner, the schema's patterns, the Annex III phrases and the waiver matcher
@@ -302,6 +304,9 @@ def test_manifest_texts(tmp_path: Path, field: str) -> None:
         elif field == "purpose-plain":
             purpose = "  purpose: x\n" + repeat("    credit score ranks\n", size) + "\n"
             text = text.replace("use_case:\n", "use_case:\n" + purpose)
+        elif field == "purpose-prose":  # what the purpose detector reads (seven languages)
+            prose = repeat("The system ranks applicants for jobs and scores their credit. ", size)
+            text = text.replace("use_case:\n", f'use_case:\n  purpose: "{prose}x"\n')
         elif field == "regions":
             text = text.replace("[EU]", f'[EU, "{repeat("EU", size)}"]')
         elif field == "waiver-model":
