@@ -785,7 +785,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from aiact_lint.output_guard import OutputRefused, refuse_overwrite
+    from aiact_lint.output_guard import OutputRefused, is_schema_copy, refuse_overwrite
     from aiact_lint.schema.local_copy import COPY_NAME, schema_text, write_copy
 
     if not args.output:
@@ -796,7 +796,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         raise UsageError(f"--output {args.output}: no such folder {target.parent}")
     file = target / COPY_NAME if target.is_dir() else target
     try:  # never over a manifest, into .git, or over a tracked file that is not a schema copy
-        refuse_overwrite(str(file), "--output", keep=lambda head: b'"$schema"' in head)
+        refuse_overwrite(str(file), "--output", keep=is_schema_copy)
     except OutputRefused as error:
         raise UsageError(str(error)) from None
     written = write_copy(file)

@@ -202,3 +202,87 @@ def _core_worktree(config: str) -> Optional[str]:
             if key.strip().lower() == "worktree":
                 return value.strip().strip('"')
     return None
+
+
+def read_regular(root: str | os.PathLike[str], rel: str, limit: int) -> Optional[bytes]:
+    """The bytes of a regular file inside ``root`` (no link out, no FIFO, at most ``limit``)."""
+    import stat
+
+    full = os.path.join(root, *rel.split("/"))
+    real, top = os.path.realpath(full), os.path.realpath(root)
+    if not real.startswith(top.rstrip(os.sep) + os.sep):
+        return None
+    try:
+        info = os.lstat(full)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        fd = os.open(
+            full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    return data if len(data) <= limit else None
+
+
+def same_blob(root: str | os.PathLike[str], meta: bytes, path: str) -> bool:
+    """Whether the work-tree file ``path`` still holds the blob a ``git diff-index --raw`` line
+    (``meta``) says HEAD has: a file listed only because its stat data changed. Hashed here,
+    because git would run the repository's clean filter to hash it."""
+    import hashlib
+
+    parts = meta.lstrip(b":").split()
+    if len(parts) < 5 or parts[0] != parts[1] or parts[1] not in (b"100644", b"100755"):
+        return False
+    old = parts[2].decode("ascii", "replace")
+    if set(parts[3]) != {ord("0")}:
+        return False  # git already knows the new content differs
+    data = read_regular(root, path, 64 * 1024 * 1024)
+    if data is None:
+        return False
+    digest = hashlib.sha256 if len(old) == 64 else hashlib.sha1
+    header = b"blob %d\0" % len(data)
+    return digest(header + data, usedforsecurity=False).hexdigest() == old
+
+
+def changed_since_head(root: str | os.PathLike[str]) -> Optional[set[str]]:
+    """Root-relative paths whose work-tree content differs from HEAD (tracked files only), with
+    no program from the repository run and nothing written into ``.git``; None when git cannot
+    tell. Plumbing ``diff-index`` (no index refresh) plus :func:`same_blob` for stat-only
+    changes."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "diff-index", "-z", "--raw", "--no-renames", *DIFF_SAFETY, "HEAD", "--"],
+            cwd=root,
+            capture_output=True,
+            env=git_env(root),
+            timeout=120,
+            check=False,
+        )
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    fields = result.stdout.split(b"\0")
+    changed = set()
+    for meta, name in zip(fields[0::2], fields[1::2]):
+        path = os.fsdecode(name)
+        if path and not same_blob(root, meta, path):
+            changed.add(path)
+    return changed

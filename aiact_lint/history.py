@@ -11,7 +11,6 @@ check never pays for it.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import posixpath
@@ -147,41 +146,6 @@ def _failure(error: Exception) -> HistoryError:
     detail = detail.removeprefix("stderr:").strip().strip("'").strip()
     what = f"git {name}".strip() + (f" failed (exit status {status})" if status else " failed")
     return HistoryError(f"--diff-base: {what}" + (f": {detail}" if detail else ""))
-
-
-def _read_regular(root: Path, rel: str, limit: int) -> Optional[bytes]:
-    """The bytes of a regular file inside ``root`` (no link out, no FIFO, at most ``limit``)."""
-    import stat
-
-    full = os.path.join(root, *rel.split("/"))
-    real, top = os.path.realpath(full), os.path.realpath(root)
-    if not real.startswith(top.rstrip(os.sep) + os.sep):
-        return None
-    try:
-        info = os.lstat(full)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        fd = os.open(
-            full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        )
-    except (OSError, ValueError):
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    return data if len(data) <= limit else None
 
 
 def _work_tree(start: Path) -> Optional[Path]:
@@ -338,18 +302,9 @@ class History:
 
     def _same_blob(self, meta: bytes, path: str) -> bool:
         """Whether the work-tree file still holds the blob a ``--raw`` line says it had."""
-        parts = meta.lstrip(b":").split()
-        if len(parts) < 5 or parts[0] != parts[1] or parts[1] not in (b"100644", b"100755"):
-            return False
-        old = parts[2].decode("ascii", "replace")
-        if set(parts[3]) != {ord("0")}:
-            return False  # git already knows the new content differs
-        data = _read_regular(self.root, path, 64 * 1024 * 1024)
-        if data is None:
-            return False
-        digest = hashlib.sha256 if len(old) == 64 else hashlib.sha1
-        header = b"blob %d\0" % len(data)
-        return digest(header + data, usedforsecurity=False).hexdigest() == old
+        from aiact_lint.gitsafe import same_blob
+
+        return same_blob(self.root, meta, path)
 
     # -- --new-only ----------------------------------------------------------------------------
 

@@ -81,8 +81,19 @@ def is_baseline(head: bytes) -> bool:
 
 
 def is_report(head: bytes) -> bool:
-    """An aiact-lint report page (``aiact-lint report``), judged by its first bytes."""
-    return b"aiact-lint" in head
+    """An aiact-lint report page (``aiact-lint report``), judged by its first bytes: the HTML
+    page's generator tag or the Markdown page's title. A file that merely mentions aiact-lint
+    (a README with a badge) is not one."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return b'<meta name="generator" content="aiact-lint' in head or text.startswith(
+        b"# EU AI Act obligations report"
+    )
+
+
+def is_schema_copy(head: bytes) -> bool:
+    """A copy of the manifest schema (``aiact-lint schema --output``), by its ``$id``; other
+    JSON files with a ``"$schema"`` key (package.json, tsconfig.json) are not one."""
+    return b'"$schema"' in head and b"aiact.schema.json" in head
 
 
 def files_named_by(manifest: Manifest) -> list[Path]:

@@ -20,6 +20,7 @@ from aiact_lint.fix.files import FixRefused, read_text, uncommitted, unified_dif
 from aiact_lint.fix.plan import NOQA, Edit, Plan, plan_fixes
 from aiact_lint.options import Options
 from aiact_lint.result import CheckResult
+from aiact_lint.safetext import escape, inert_lines, message
 
 
 class FileChange:
@@ -135,11 +136,12 @@ def run_fix(
         return result, result.exit_code()  # never edit a manifest that cannot be read
     plan = plan_fixes(result, fix=fix, unsafe=unsafe, noqa_reason=noqa_reason)
     changes, problems = compute_changes(plan)
-    for problem in problems:
-        sys.stderr.write(f"aiact-lint: {problem}\n")
+    for problem in problems:  # they quote the file and the YAML parser's view of it
+        sys.stderr.write(f"aiact-lint: {message(problem)}\n")
     if diff:
         for change in changes:
-            sys.stdout.write(unified_diff(_display(change.file), change.before, change.after))
+            shown = unified_diff(_display(change.file), change.before, change.after)
+            sys.stdout.write(inert_lines(escape(shown, newlines=True)))
         fixed = sum(len(c.edits) for c in changes)
         sys.stderr.write(
             f"aiact-lint: --diff: {fixed} fix(es) in {len(changes)} file(s) would be applied; "
@@ -155,7 +157,7 @@ def run_fix(
     remaining = len([f for f in after.findings if not f.waived])
     sys.stderr.write(
         f"aiact-lint: fixed {fixed} finding(s) in {len(changes)} file(s); {remaining} remaining\n"
-        + "".join(f"  {_display(c.file)}: {_summary(c)}\n" for c in changes)
+        + "".join(f"  {message(f'{_display(c.file)}: {_summary(c)}')}\n" for c in changes)
         + _hidden(plan)
     )
     return after, after.exit_code()

@@ -53,10 +53,13 @@ def uncommitted(root: Path, files: list[Path]) -> Optional[list[Path]]:
     rels = [os.path.relpath(f, root) for f in files]
     try:
         result = subprocess.run(
-            ["git", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels],
+            # Literal pathspecs (a file named ``:(exclude)x`` is that file); the repository's
+            # filters emptied (``git status`` would run a clean filter on a stat-dirty file).
+            ["git", "--literal-pathspecs", "status", "--porcelain=v1", "-z"]
+            + ["--untracked-files=all", "--ignore-submodules=all", "--", *rels],
             cwd=root,
             capture_output=True,
-            env=git_env(),
+            env=git_env(root),
             check=False,
             timeout=120,
         )
@@ -79,11 +82,17 @@ def uncommitted(root: Path, files: list[Path]) -> Optional[list[Path]]:
     return [f for f, rel in zip(files, rels) if os.path.normpath(rel) in dirty]
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as the YAML 1.2 manifest has them: NEL, LS and PS are characters, not breaks."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def unified_diff(display: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            _lines(before),
+            _lines(after),
             fromfile=f"a/{display}",
             tofile=f"b/{display}",
         )

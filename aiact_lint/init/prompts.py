@@ -32,7 +32,11 @@ class Prompter:
         self.echo = interactive and not sys.stdin.isatty()  # a readable transcript from a pipe
 
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        """One message; it may quote repository content (paths, names), so it is escaped and
+        never a workflow command (safetext)."""
+        from aiact_lint.safetext import escape, inert_lines
+
+        self.out.write(inert_lines(escape(text, newlines=True)) + "\n")
         self.out.flush()
 
     def heading(self, text: str) -> None:
@@ -43,7 +47,9 @@ class Prompter:
     def _read(self, prompt: str) -> str:
         self.out.flush()
         try:
-            answer = input(prompt)
+            from aiact_lint.safetext import escape
+
+            answer = input(escape(prompt))
         except EOFError:
             if self.echo:
                 self.say()

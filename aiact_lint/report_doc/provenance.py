@@ -7,12 +7,11 @@ report says so instead.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import Optional
 
-from aiact_lint.gitsafe import git_env
+from aiact_lint.gitsafe import changed_since_head, foreign_gitdir, git_env
 
 
 def _git(root: Path, *args: str) -> Optional[bytes]:
@@ -22,7 +21,7 @@ def _git(root: Path, *args: str) -> Optional[bytes]:
             cwd=root,
             capture_output=True,
             check=False,
-            env=git_env(),
+            env=git_env(root),
             timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
@@ -38,17 +37,15 @@ class Provenance:
         self.commit: Optional[str] = None
         self.changed: set[str] = set()
         self.tracked: Optional[frozenset[str]] = None
-        if not (root / ".git").exists():
-            return
+        if not (root / ".git").exists() or foreign_gitdir(str(root)) is not None:
+            return  # no repository, or a .git file naming another one (never followed)
         head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
         if head is None:
             return
         self.commit = head.decode("ascii", "replace").strip() or None
-        diff = _git(
-            root, "diff", "--name-only", "-z", "--no-ext-diff", "--no-textconv", "HEAD", "--"
-        )
-        if diff is not None:
-            self.changed = {os.fsdecode(p) for p in diff.split(b"\0") if p}
+        # Not `git diff HEAD`: it would run the repository's clean filter on every stat-dirty
+        # file (and list a file that was only touched as changed).
+        self.changed = changed_since_head(root) or set()
         from aiact_lint.repo.files import tracked_files
 
         self.tracked = tracked_files(str(root))

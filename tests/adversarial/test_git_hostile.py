@@ -34,8 +34,9 @@ def _script(folder: Path, marker: Path, passthrough: bool = True) -> Path:
     return script
 
 
-PURPOSE = MINIMAL + (
-    "use_case:\n  purpose: Answers customer questions.\nevidence:\n  ai_literacy: docs/notes.md\n"
+# A valid manifest (an input error would stop the run before the history is read).
+PURPOSE = MINIMAL.replace("use_case:\n", "use_case:\n  purpose: Answers customer questions.\n") + (
+    "evidence:\n  ai_literacy: docs/notes.md\n"
 )
 
 
@@ -83,6 +84,7 @@ def _runs(root: Path) -> list[str]:
     for extra in ((), ("--diff-base", "HEAD~1", "--new-only")):
         run = run_proc(*ARGS, *extra, cwd=root)
         check_run(run, "json")
+        assert run.code in (0, 1), run.out + run.err  # a real check, not an input error
         outputs.append(run.out + run.err)
     return outputs
 
@@ -170,6 +172,44 @@ def test_no_program_from_the_git_configuration_runs(tmp_path: Path, vector: str)
     _stat_dirty(root)
     _runs(root)
     assert not marker.exists(), f"{vector}: ran {marker.read_text(encoding='utf-8')!r}"
+
+
+# The other commands that call git: `report` (the commit and the changed manifests it names)
+# and `check --fix` (it refuses to write over uncommitted work, so it asks `git status`).
+FILTER_VECTORS = sorted(v for v in VECTORS if "filter" in v or "fsmonitor" in v) + ["hooks"]
+UNDECLARED_MODEL = 'from openai import OpenAI\nOpenAI().responses.create(model="gpt-4o-mini")\n'
+
+
+@pytest.mark.parametrize("vector", FILTER_VECTORS)
+def test_report_and_fix_run_no_program_from_the_git_configuration(
+    tmp_path: Path, vector: str
+) -> None:
+    """Every git call, not only the check's: `git diff HEAD` (report) and `git status`
+    (`--fix`) hash stat-dirty files through the repository's clean filter unless it is emptied."""
+    root = _repo(tmp_path)
+    (root / "app.py").write_text(UNDECLARED_MODEL, encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "a model the manifest does not declare")
+    marker = tmp_path / f"ran-{vector}"
+    script = _script(tmp_path, marker)
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    for name in ("post-index-change", "reference-transaction", "post-checkout", "pre-auto-gc"):
+        (hooks / name).write_text(f'#!/bin/sh\necho "$0" >> "{marker}"\n', encoding="utf-8")
+        (hooks / name).chmod(0o755)
+    VECTORS[vector](root, str(script))
+    before = _index_state(root)
+    _stat_dirty(root)
+    report = run_proc("report", "--as-of", AS_OF, "--format", "markdown", cwd=root)
+    check_run(report)
+    assert report.code in (0, 1), report.err
+    # A file that was only touched is not "changed since the commit" either.
+    assert "with uncommitted changes" not in report.out, report.out
+    fixed = run_proc("check", "--as-of", AS_OF, "--fix", cwd=root)
+    check_run(fixed)
+    assert "refusing" in fixed.err or "fixed" in fixed.err, fixed.err
+    assert not marker.exists(), f"{vector}: ran {marker.read_text(encoding='utf-8')!r}"
+    assert _index_state(root) == before, "the index was rewritten"
 
 
 def _index_state(root: Path) -> dict[str, tuple[bytes, int]]:

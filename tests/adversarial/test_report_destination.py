@@ -134,6 +134,50 @@ def test_render_and_report_refuse_too(repo: Path) -> None:
     assert _contents(repo.parent) == before
 
 
+def test_only_aiact_lint_output_counts_as_its_own(repo: Path) -> None:
+    """A tracked file is rewritten in place only when aiact-lint wrote it: a README that mentions
+    aiact-lint, or a package.json with a ``"$schema"`` key, is not a report or a schema copy."""
+    write_files(
+        repo,
+        {
+            "README.md": "# Shop\n\n[![aiact-lint](badge.svg)](https://x) run `aiact-lint check`\n",
+            "package.json": '{"$schema": "https://json.schemastore.org/package", "name": "x"}\n',
+        },
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "files that mention aiact-lint")
+    before = _contents(repo.parent)
+    for args in (
+        ("report", "--as-of", AS_OF, "--output", "README.md"),
+        ("report", "--as-of", AS_OF, "--format", "markdown", "--output", "README.md"),
+        ("register", "--as-of", AS_OF, "--output", "README.md"),
+        ("schema", "--output", "package.json"),
+    ):
+        run = run_inproc(*args, cwd=repo)
+        check_run(run)
+        assert run.code == 2 and "refusing to overwrite" in run.err, (args, run.err)
+    assert _contents(repo.parent) == before
+    # What aiact-lint wrote itself and the team committed is regenerated in place.
+    for args in (
+        ("report", "--as-of", AS_OF, "--output", "compliance.html"),
+        ("report", "--as-of", AS_OF, "--format", "markdown", "--output", "compliance.md"),
+        ("schema", "--output", "aiact.schema.json"),
+    ):
+        first = run_inproc(*args, cwd=repo)
+        check_run(first)
+        assert first.code == 0, (args, first.err)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "reports")
+    for args in (
+        ("report", "--as-of", AS_OF, "--output", "compliance.html"),
+        ("report", "--as-of", AS_OF, "--format", "markdown", "--output", "compliance.md"),
+        ("schema", "--output", "aiact.schema.json"),
+    ):
+        again = run_inproc(*args, cwd=repo)
+        check_run(again)
+        assert again.code == 0, (args, again.err)
+
+
 @pytest.mark.slow
 def test_the_manifest_hook_with_a_hostile_file_name(tmp_path: Path) -> None:
     """For real: ``pre-commit try-repo`` with a committed ``--output=victim/aiact.yaml``."""

@@ -78,6 +78,66 @@ def test_configuration_keys_never_forge_workflow_commands(tmp_path: Path, where:
     _assert_inert(shown.out + shown.err)
 
 
+FIX_APP = 'from openai import OpenAI\nOpenAI().responses.create(model="gpt-4o-mini")\n'
+
+
+def _fixable(text: str) -> str:
+    """MINIMAL with a block-scalar line that is a workflow command and bidi overrides in every
+    comment, next to the place where `--fix` declares the model the code uses."""
+    text = text.replace(
+        "use_case:\n",
+        "use_case:\n  purpose: |\n    ::error file=aiact.yaml::forged\n"
+        "    Answers \u202eevil\u2066.\n",
+    )
+    return "".join(
+        line + ("\n" if line.endswith("|") else "  # \u202ebidi \u2066x\n")
+        for line in text.splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        _fixable(MINIMAL),
+        # NEL/LS are characters to the checker (YAML 1.2) but line breaks to the fixer's
+        # round-trip parser: its error message quotes the "next line", a workflow command.
+        MINIMAL.replace("system:\n", "# a\x85::error::forged-nel b\u2028::warning::ls\nsystem:\n"),
+    ],
+    ids=["diff", "fixer-parse-error"],
+)
+def test_fix_diffs_and_messages_are_inert(tmp_path: Path, manifest: str) -> None:
+    """`check --fix --diff` prints the manifest's lines and `--fix` the fixer's messages: both
+    quote repository content, so both are escaped and never a workflow command."""
+    write_files(tmp_path, {"app.py": FIX_APP})
+    (tmp_path / "aiact.yaml").write_bytes(manifest.encode("utf-8"))
+    from ._support import git
+
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "x")
+    for extra in (("--fix", "--diff"), ("--fix",)):
+        run = run_proc("check", "--as-of", AS_OF, *extra, cwd=tmp_path)
+        check_run(run)
+        assert run.code in (0, 1), run.err
+        _assert_inert(run.out + run.err)
+    if "::error file" in manifest:
+        assert "gpt-4o-mini" in (tmp_path / "aiact.yaml").read_text(encoding="utf-8")
+
+
+def test_the_init_dialogue_is_inert() -> None:
+    """`init` quotes repository paths and names (where AI use was found, a file it will not
+    write): every line it says goes through safetext."""
+    import io
+
+    from aiact_lint.init.prompts import Prompter
+
+    out = io.StringIO()
+    prompter = Prompter(False, out=out)
+    for hostile in HOSTILE_KEYS + ["svc\n::error::forged\u202e/app\x1b[31m.py: not written"]:
+        prompter.say(f"  {hostile}")
+    _assert_inert(out.getvalue())
+
+
 def test_file_names_in_argument_errors_are_escaped(tmp_path: Path) -> None:
     """argparse quotes the arguments it refuses, and a hook's arguments are file names."""
     run = run_proc("check", "--as-of", "x\n::error::forged\u202e", cwd=tmp_path)

@@ -97,7 +97,7 @@ def _run(args: list[str], root: object) -> Optional[list[str]]:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             check=False,
-            env=git_env(),
+            env=git_env(str(root)),
             timeout=120,
         )
     except (OSError, subprocess.SubprocessError):
