@@ -121,6 +121,8 @@ def concepts_used(frames: Mapping[str, Any]) -> set[str]:
                 slots = list(frame["all"]) + list(frame.get("context") or [])
                 for slot in slots + list(frame.get("unless") or []):
                     used.update(str(slot).split("|"))
+        for slot in entry.get("implies_unless") or []:
+            used.update(str(slot).split("|"))
     return used
 
 
@@ -134,6 +136,10 @@ def compile_frames(frames: Mapping[str, Any]) -> dict[str, Any]:
             raise TableError(f"{entry.get('point')}: unknown kind {kind!r}")
         compiled_entry = {k: v for k, v in entry.items() if k not in ("frames", "carve_outs")}
         compiled_entry["key"] = f"{kind}:{entry['point']}"
+        if entry.get("implies_unless"):
+            compiled_entry["implies_unless"] = [
+                c for s in entry["implies_unless"] for c in str(s).split("|")
+            ]
         for key in ("label", "article", "target"):
             if not str(entry.get(key) or "").strip():
                 raise TableError(f"{entry.get('point')}: no {key}")

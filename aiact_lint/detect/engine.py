@@ -14,6 +14,10 @@ from aiact_lint.detect.text import tokens
 #: manifest paths ("use_case.purpose"): the last part decides.
 ORDER = ("purpose", "description", "sector", "affected_persons")
 LANGUAGE_SAMPLE = 2000  # characters read to tell a text's language
+#: Kinds of point that an Art. 5 practice found in the same clauses replaces: the prohibition
+#: decides that use, so the Annex III point or Art. 50 duty of the same words is no finding of
+#: its own (a use described elsewhere in the text still is).
+SAME_USE_KINDS = ("annex_iii", "art50")
 
 
 def _role(name: str) -> str:
@@ -50,14 +54,21 @@ def run(
     display = dict(zip((f.name for f in fields), names))
     matcher = Matcher(table, fields)
     found: list[tuple[Point, dict[str, Any], Match]] = []
+    prohibited: dict[str, set[int]] = {}  # field -> clauses an Art. 5 practice describes
     for point in _points(table):
-        result = matcher.first_match(point)
+        kind = point.entry["kind"]
+        excluded = prohibited if kind in SAME_USE_KINDS else None
+        result = matcher.first_match(point, excluded)
         if result is not None:
             found.append((point, *result))
+            if kind == "art5":
+                _mark_clauses(prohibited, result[1])
     superseded = {label for point, _, _ in found for label in point.entry.get("supersedes") or []}
     labels = {point.entry["label"] for point, _, _ in found}
     implied = {}
     for point, frame, match in found:
+        if matcher.everywhere.intersection(point.entry.get("implies_unless") or ()):
+            continue
         for label in point.entry.get("implies") or []:
             if label not in labels and label not in implied:
                 implied[label] = (frame, match)
@@ -71,6 +82,13 @@ def run(
         frame, match = result
         suspicions.append(_suspicion(point, frame, match, display[match.field.name]))
     return suspicions
+
+
+def _mark_clauses(marked: dict[str, set[int]], match: Match) -> None:
+    """Record the clauses of ``match`` (from its first to its last word) as one use."""
+    toks = match.field.toks
+    clauses = [toks[i].clause for hit in match.hits for i in (hit.first, hit.last)]
+    marked.setdefault(match.field.name, set()).update(range(min(clauses), max(clauses) + 1))
 
 
 def _language(text: str, load: Callable[[str], Optional[Lexicon]]) -> Optional[str]:

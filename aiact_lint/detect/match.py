@@ -287,8 +287,11 @@ class Matcher:
         return found
 
     # -- frames ----------------------------------------------------------------------------
-    def first_match(self, point: Point) -> Optional[tuple[dict[str, Any], Match]]:
-        """The first frame match of ``point``: fields in order, then sentences, then frames."""
+    def first_match(
+        self, point: Point, excluded: Optional[dict[str, set[int]]] = None
+    ) -> Optional[tuple[dict[str, Any], Match]]:
+        """The first frame match of ``point``: fields in order, then sentences, then frames.
+        ``excluded``: field -> clauses that stand for no match of this point."""
         everywhere = self.everywhere
         frames = [
             frame
@@ -303,6 +306,8 @@ class Matcher:
                 if point.anchors.isdisjoint(by_concept):
                     continue
                 cancelled = self.cancelled(point, field, sentence)
+                if excluded and field.name in excluded:
+                    cancelled = cancelled | excluded[field.name]
                 for frame in frames:
                     match = self._frame(frame, field, sentence, by_concept, cancelled, point)
                     if match is not None:
