@@ -168,3 +168,83 @@ def test_evidence_rated_for_investigators_is_not_social_scoring() -> None:
 
 def test_none_of_negates_what_follows() -> None:
     assert "annex_i" not in labels("Plans maintenance; none of the machine safety functions.")
+
+
+# ------------------------------------------------------------------ second round
+
+
+def test_a_chatbot_that_is_the_prohibited_practice_is_no_separate_art50_use() -> None:
+    found = labels(
+        "Voice assistant in nursing homes, which talks residents with dementia into costly "
+        "subscriptions."
+    )
+    assert "art5:(b)" in found
+    assert not found & {"art50:1", "art50:2"}
+
+
+def test_lie_detection_is_not_emotion_recognition() -> None:
+    found = labels(
+        "Analyses voice stress and micro-expressions to detect lies in police interviews."
+    )
+    assert "6(b)" in found
+    assert not found & {"1(c)", "art5:(f)"}
+
+
+def test_fingerprints_are_not_remote_biometric_identification() -> None:
+    found = labels("Identifies migrants at reception centres by their fingerprints.")
+    assert "1(a)" not in found
+    assert "7(d)" in found
+
+
+def test_face_matching_of_a_person_of_interest_is_1a_not_profiling() -> None:
+    found = labels(
+        "Finds a person of interest in CCTV recordings by face matching for detectives.",
+        sector="Law enforcement",
+    )
+    assert "1(a)" in found
+    assert "6(e)" not in found
+
+
+def test_hiring_logistics_are_not_selection() -> None:
+    assert "4(a)" not in labels("Books rooms for hiring managers and proposes interview times.")
+    assert "4(a)" not in labels("Converts CVs to our template (fonts, section order).")
+
+
+def test_a_placement_level_is_3c_not_admission() -> None:
+    found = labels(
+        "Decides which course level of the adult language school a learner may enrol in."
+    )
+    assert "3(c)" in found
+    assert "3(a)" not in found
+
+
+def test_analysed_answers_are_no_conversation() -> None:
+    assert "art50:1" not in labels("Evaluates each learner's answers to the weekly quiz.")
+    assert "art50:1" in labels("Answers customers' questions about delivery times.")
+
+
+def test_drafted_judgments_and_messages_are_generated_text() -> None:
+    assert "art50:2" in labels("Drafts the reasoning of judgments for the presiding judge.")
+    assert "art50:2" in labels("Generates persuasive messages for each voter segment.")
+
+
+def test_public_interest_text_with_an_editor_in_charge_is_not_art50_4() -> None:
+    found = labels("Generates news articles that a responsible editor reviews before publication.")
+    assert "art50:2" in found
+    assert "art50:4_text" not in found
+    assert "art50:4_text" in labels("Writes news articles and publishes them without an editor.")
+
+
+def test_a_deep_fake_video_is_not_public_interest_text() -> None:
+    found = labels("Synthetic news anchor: generates videos of our real presenter reading news.")
+    assert "art50:4_deep_fake" in found
+    assert "art50:4_text" not in found
+
+
+def test_reading_medical_images_is_annex_i() -> None:
+    assert "annex_i" in labels("Detects pneumothorax on chest X-rays for the radiologist.")
+    assert "annex_i" in labels("Ocenia zmiany na zdjęciach mammograficznych.", "pl")
+
+
+def test_a_border_guard_is_no_safety_function_of_a_drone() -> None:
+    assert "annex_i" not in labels("Counts people in drone footage for the border guard.")

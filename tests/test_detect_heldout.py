@@ -18,17 +18,19 @@ import sys
 from tests.conftest import ROOT
 from tests.detect_corpus import HELDOUT, LABELS, LANGUAGES, load, measure
 
-# Measured 2026-12-01 on 451 purposes (frozen tables, commit f47b706): overall precision 0.681,
-# recall 0.867.
+# Blind measurement 2026-12-01 (frozen tables, commit f47b706): precision 0.681, recall 0.867.
+# After tuning by cause (a development figure now), precision/recall: all 0.838/0.932; en
+# 0.874/0.957; de 0.804/0.925; fr 0.825/0.917; nl 0.812/0.963; es 0.810/0.971; it 0.857/0.882; pl
+# 0.811/0.857.
 FLOORS = {
-    "all": (0.65, 0.83),
-    "en": (0.62, 0.78),
-    "de": (0.67, 0.87),
-    "fr": (0.67, 0.88),
-    "nl": (0.63, 0.85),
-    "es": (0.68, 0.88),
-    "it": (0.68, 0.85),
-    "pl": (0.65, 0.82),
+    "all": (0.80, 0.90),
+    "en": (0.84, 0.92),
+    "de": (0.77, 0.89),
+    "fr": (0.79, 0.88),
+    "nl": (0.78, 0.93),
+    "es": (0.77, 0.94),
+    "it": (0.82, 0.85),
+    "pl": (0.78, 0.82),
 }
 
 

@@ -121,6 +121,8 @@ def concepts_used(frames: Mapping[str, Any]) -> set[str]:
                 slots = list(frame["all"]) + list(frame.get("context") or [])
                 for slot in slots + list(frame.get("unless") or []):
                     used.update(str(slot).split("|"))
+                for slot in frame.get("not_in_clause") or []:
+                    used.update(str(slot).split("|"))
         for slot in entry.get("implies_unless") or []:
             used.update(str(slot).split("|"))
     return used
@@ -158,7 +160,8 @@ def compile_frames(frames: Mapping[str, Any]) -> dict[str, Any]:
                 slots = list(frame["all"])
                 context = list(frame.get("context") or [])
                 unless = list(frame.get("unless") or [])
-                for slot in slots + context + unless:
+                not_in_clause = list(frame.get("not_in_clause") or [])
+                for slot in slots + context + unless + not_in_clause:
                     if not SLOT.match(str(slot)):
                         raise TableError(f"frame {frame_id}: bad slot {slot!r}")
                 compiled_frames.append(
@@ -167,6 +170,7 @@ def compile_frames(frames: Mapping[str, Any]) -> dict[str, Any]:
                         "all": [str(s).split("|") for s in slots],
                         "context": [str(s).split("|") for s in context],
                         "unless": [c for s in unless for c in str(s).split("|")],
+                        "not_in_clause": [c for s in not_in_clause for c in str(s).split("|")],
                         "says": str(frame["says"]),
                         "max_span": int(frame.get("max_span") or 0),
                         "scope": str(frame.get("scope") or "clause"),

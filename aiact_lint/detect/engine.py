@@ -14,10 +14,12 @@ from aiact_lint.detect.text import tokens
 #: manifest paths ("use_case.purpose"): the last part decides.
 ORDER = ("purpose", "description", "sector", "affected_persons")
 LANGUAGE_SAMPLE = 2000  # characters read to tell a text's language
-#: Kinds of point that an Art. 5 practice found in the same clauses replaces: the prohibition
-#: decides that use, so the Annex III point or Art. 50 duty of the same words is no finding of
-#: its own (a use described elsewhere in the text still is).
-SAME_USE_KINDS = ("annex_iii", "art50")
+#: Kinds of point that an Art. 5 practice replaces where it is described: the prohibition decides
+#: that use, so the same words describe no second finding. An Annex III point loses the clauses
+#: of the practice ("ranks CVs and, in the interview, reads candidates' emotions" keeps 4(a));
+#: an Art. 50 duty or Annex I product loses the whole sentence, whose subject is the prohibited
+#: system ("a voice assistant that pushes residents with dementia into subscriptions").
+SAME_USE_KINDS = {"annex_iii": "clause", "art50": "sentence", "annex_i": "sentence"}
 
 
 def _role(name: str) -> str:
@@ -54,11 +56,12 @@ def run(
     display = dict(zip((f.name for f in fields), names))
     matcher = Matcher(table, fields)
     found: list[tuple[Point, dict[str, Any], Match]] = []
-    prohibited: dict[str, set[int]] = {}  # field -> clauses an Art. 5 practice describes
+    # field -> clauses an Art. 5 practice describes, by the scope they are taken out of
+    prohibited: dict[str, dict[str, set[int]]] = {"clause": {}, "sentence": {}}
     for point in _points(table):
         kind = point.entry["kind"]
-        excluded = prohibited if kind in SAME_USE_KINDS else None
-        result = matcher.first_match(point, excluded)
+        scope = SAME_USE_KINDS.get(kind)
+        result = matcher.first_match(point, prohibited[scope] if scope else None)
         if result is not None:
             found.append((point, *result))
             if kind == "art5":
@@ -84,11 +87,14 @@ def run(
     return suspicions
 
 
-def _mark_clauses(marked: dict[str, set[int]], match: Match) -> None:
-    """Record the clauses of ``match`` (from its first to its last word) as one use."""
-    toks = match.field.toks
-    clauses = [toks[i].clause for hit in match.hits for i in (hit.first, hit.last)]
-    marked.setdefault(match.field.name, set()).update(range(min(clauses), max(clauses) + 1))
+def _mark_clauses(marked: dict[str, dict[str, set[int]]], match: Match) -> None:
+    """Record the clauses of ``match`` (from its first to its last word), and all the clauses
+    of its sentence, as one use."""
+    field = match.field
+    clauses = [field.toks[i].clause for hit in match.hits for i in (hit.first, hit.last)]
+    name = field.name
+    marked["clause"].setdefault(name, set()).update(range(min(clauses), max(clauses) + 1))
+    marked["sentence"].setdefault(name, set()).update(field.sentence_clauses[match.sentence][0])
 
 
 def _language(text: str, load: Callable[[str], Optional[Lexicon]]) -> Optional[str]:

@@ -8,7 +8,8 @@ frame that, when it matches inside one clause, removes that clause (and only tha
 the point it belongs to. The words after a negation ("does not", "nicht", "ne ... pas"), to
 the end of the sentence or a contrasting clause, stand for nothing. A frame's ``unless``
 concepts, found anywhere, rule the frame out (an "applicant" is a job applicant unless the
-manifest speaks of loans, schools or visas).
+manifest speaks of loans, schools or visas); its ``not_in_clause`` concepts, in a clause of the
+matched words, rule that match out ("evaluates each pupil's answers" is no conversation).
 """
 
 from __future__ import annotations
@@ -346,6 +347,12 @@ class Matcher:
         chosen = _tightest([s for s, o in zip(slots, outside) if o is None], span)
         if chosen is None:
             return None
+        if frame.get("not_in_clause"):
+            # "evaluates each pupil's answers": answers analysed, not given, by the system
+            spoilers = frozenset(frame["not_in_clause"])
+            clauses = {field.toks[hit.first].clause for hit in chosen}
+            if any(not spoilers.isdisjoint(field.clauses.get(c, ())) for c in clauses):
+                return None
         return Match(field, sentence, chosen, tuple(o for o in outside if o is not None))
 
     def _in_context(self, slot: Iterable[str], point: Point) -> Optional[tuple[Field, Hit]]:
