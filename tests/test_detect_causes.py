@@ -243,8 +243,87 @@ def test_a_deep_fake_video_is_not_public_interest_text() -> None:
 
 def test_reading_medical_images_is_annex_i() -> None:
     assert "annex_i" in labels("Detects pneumothorax on chest X-rays for the radiologist.")
-    assert "annex_i" in labels("Ocenia zmiany na zdjęciach mammograficznych.", "pl")
+    assert "annex_i" in labels("Ocenia zmiany na zdjęciach mammograficznych pacjentek.", "pl")
 
 
 def test_a_border_guard_is_no_safety_function_of_a_drone() -> None:
     assert "annex_i" not in labels("Counts people in drone footage for the border guard.")
+
+
+# ------------------------------------------------------------------ third round
+
+
+@pytest.mark.parametrize(
+    ("purpose", "language"),
+    [
+        ("Eine Kreditwürdigkeitsprüfung der Kunden findet nicht statt.", "de"),
+        ("A credit scoring of customers is not performed.", "en"),
+        ("Une évaluation de la solvabilité des clients n'est pas effectuée.", "fr"),
+    ],
+)
+def test_a_verb_final_negation_denies_what_precedes_it(purpose: str, language: str) -> None:
+    assert "5(b)" not in labels(purpose, language)
+
+
+def test_the_sector_of_a_prohibited_toy_is_no_separate_annex_i_finding() -> None:
+    found = labels(
+        "Talking robot that encourages young children to try dangerous challenges.",
+        sector="Toys",
+    )
+    assert "art5:(b)" in found
+    assert "annex_i" not in found
+
+
+def test_a_face_compared_with_the_persons_own_photo_is_verification() -> None:
+    assert "1(a)" not in labels(
+        "Confronta il volto del cliente con la foto del documento per l'apertura del conto.", "it"
+    )
+    assert "1(a)" not in labels("Compares each employee's face with the own photo on the badge.")
+
+
+def test_emotions_in_faces_are_1c_not_identification() -> None:
+    found = labels("Kameras erkennen Ärger in den Gesichtern wartender Fahrgäste.", "de")
+    assert "1(c)" in found
+    assert "1(a)" not in found
+
+
+def test_urgency_of_emails_is_no_emergency_triage() -> None:
+    assert "5(d)" not in labels("Classifica per urgenza le email dei clienti della banca.", "it")
+
+
+def test_a_risk_score_at_the_border_is_7b_not_detecting_people() -> None:
+    found = labels(
+        "Assegna un punteggio di rischio ai migranti in arrivo per orientare i controlli.", "it"
+    )
+    assert "7(b)" in found
+    assert "7(d)" not in found
+
+
+def test_childcare_allowance_is_5a_not_school_admission() -> None:
+    found = labels("Beoordeelt aanvragen voor kinderopvangtoeslag.", "nl")
+    assert "5(a)" in found
+    assert "3(a)" not in found
+
+
+def test_judges_in_loan_disputes_are_8a_not_credit_decisions() -> None:
+    found = labels("Wspiera sędziów w sprawach kredytów hipotecznych: analizuje umowy.", "pl")
+    assert "5(b)" not in found
+
+
+def test_grooming_risk_of_a_child_is_6a_not_exploitation() -> None:
+    found = labels(
+        "Stima il rischio che un minore diventi vittima di adescamento, per la polizia.", "it"
+    )
+    assert "6(a)" in found
+    assert "art5:(b)" not in found
+
+
+def test_a_conversational_assistant_is_a_chatbot_in_every_language() -> None:
+    assert "art50:1" in labels("Un assistant conversationnel informe les usagers.", "fr")
+    assert "art50:1" in labels("Un asistente conversacional informa a los usuarios.", "es")
+
+
+def test_a_medical_school_is_a_school() -> None:
+    found = labels("Ranks applicants to the medical school and proposes admission offers.")
+    assert "3(a)" in found
+    assert "annex_i" not in found

@@ -114,7 +114,7 @@ def compile_lexicon(source: Mapping[str, Any], normalise: Normalise) -> dict[str
 
 def concepts_used(frames: Mapping[str, Any]) -> set[str]:
     """Every concept the frame table names."""
-    used: set[str] = set(frames.get("negation") or [])
+    used: set[str] = set(frames.get("negation") or []) | set(frames.get("negation_before") or [])
     for entry in frames["points"]:
         for key in ("frames", "carve_outs"):
             for frame in entry.get(key) or []:
@@ -183,6 +183,7 @@ def compile_frames(frames: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "max_span": int(frames.get("max_span", 20)),
         "negation": list(frames.get("negation") or []),
+        "negation_before": list(frames.get("negation_before") or []),
         "points": points,
     }
 

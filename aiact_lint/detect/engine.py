@@ -65,7 +65,7 @@ def run(
         if result is not None:
             found.append((point, *result))
             if kind == "art5":
-                _mark_clauses(prohibited, result[1])
+                _mark_clauses(prohibited, result[1], matcher.context)
     superseded = {label for point, _, _ in found for label in point.entry.get("supersedes") or []}
     labels = {point.entry["label"] for point, _, _ in found}
     implied = {}
@@ -87,7 +87,9 @@ def run(
     return suspicions
 
 
-def _mark_clauses(marked: dict[str, dict[str, set[int]]], match: Match) -> None:
+def _mark_clauses(
+    marked: dict[str, dict[str, set[int]]], match: Match, context: list[Field]
+) -> None:
     """Record the clauses of ``match`` (from its first to its last word), and all the clauses
     of its sentence, as one use."""
     field = match.field
@@ -95,6 +97,8 @@ def _mark_clauses(marked: dict[str, dict[str, set[int]]], match: Match) -> None:
     name = field.name
     marked["clause"].setdefault(name, set()).update(range(min(clauses), max(clauses) + 1))
     marked["sentence"].setdefault(name, set()).update(field.sentence_clauses[match.sentence][0])
+    for other in context:  # the sector and persons of the prohibited system describe it too
+        marked["sentence"].setdefault(other.name, set()).update(other.clauses)
 
 
 def _language(text: str, load: Callable[[str], Optional[Lexicon]]) -> Optional[str]:

@@ -6,7 +6,8 @@ in any order; slots after the first may also be filled by the manifest's short f
 affected persons), and a frame's ``context`` slots anywhere in the manifest. A *carve-out* is a
 frame that, when it matches inside one clause, removes that clause (and only that clause) from
 the point it belongs to. The words after a negation ("does not", "nicht", "ne ... pas"), to
-the end of the sentence or a contrasting clause, stand for nothing. A frame's ``unless``
+the end of the sentence or a contrasting clause, stand for nothing, and so do the words before
+a verb-final negation ("... findet nicht statt", "... is not performed"). A frame's ``unless``
 concepts, found anywhere, rule the frame out (an "applicant" is a job applicant unless the
 manifest speaks of loans, schools or visas); its ``not_in_clause`` concepts, in a clause of the
 matched words, rule that match out ("evaluates each pupil's answers" is no conversation).
@@ -233,6 +234,7 @@ class Matcher:
     def __init__(self, table: dict[str, Any], fields: list[Field]) -> None:
         self.max_span: int = table["max_span"]
         self.negation = frozenset(table["negation"])
+        self.negation_before = frozenset(table.get("negation_before") or ())
         self.fields = fields
         self.context = [f for f in fields if f.name in CONTEXT_FIELDS]
         self.everywhere: set[str] = set()
@@ -248,9 +250,15 @@ class Matcher:
         contrasting clause ("does not rank applicants or score them, but sorts CVs"). Words
         before the negation keep their meaning ("citizen score from unpaid fines")."""
         starts = {hit.first for hit in field.hits if hit.concept in self.negation}
-        if not starts:
-            return set()
+        # "Eine Bonitätsbewertung findet nicht statt": a verb-final negation denies the words
+        # of its sentence before it.
+        ends = [hit.first for hit in field.hits if hit.concept in self.negation_before]
         negated: set[int] = set()
+        for end in ends:
+            sentence = field.toks[end].sentence
+            negated.update(i for i in field.by_sentence.get(sentence, ()) if i < end)
+        if not starts:
+            return negated
         active = False
         contrast = field.lexicon.contrast_words
         for i, tok in enumerate(field.toks):
