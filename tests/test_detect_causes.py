@@ -327,3 +327,44 @@ def test_a_medical_school_is_a_school() -> None:
     found = labels("Ranks applicants to the medical school and proposes admission offers.")
     assert "3(a)" in found
     assert "annex_i" not in found
+
+
+# ------------------------------------------------------------------ fourth round
+
+
+def test_a_phrase_does_not_run_across_a_comma() -> None:
+    found = labels(
+        "Drafts letters for the council's social support team.",
+        affected_persons="residents, applicants for housing support",
+    )
+    assert "7(c)" not in found  # "residents, applicants" is no "residence application"
+
+
+def test_recording_a_selfie_is_not_identifying_anyone() -> None:
+    assert "1(a)" not in labels("The app records a short selfie video of each user.")
+    assert "1(a)" in labels("Identifies shoppers on the store cameras by their faces.")
+
+
+def test_asylum_interviews_have_no_job_candidates() -> None:
+    found = labels("Analyses the applicant's answers in asylum interviews for signs of deception.")
+    assert "4(a)" not in found
+
+
+def test_a_polygraph_in_visa_interviews_is_7a_not_6b() -> None:
+    found = labels("Runs a polygraph-style voice analysis during the visa interview for officers.")
+    assert "7(a)" in found
+    assert "6(b)" not in found
+
+
+def test_health_screening_of_migrants_is_7b_not_a_medical_device() -> None:
+    found = labels(
+        "Health screening of migrants at reception centres for the migration authority: "
+        "estimates which patients carry an infectious disease."
+    )
+    assert "7(b)" in found
+    assert "annex_i" not in found
+
+
+def test_priority_for_emergency_vehicles_at_traffic_lights_is_no_dispatching() -> None:
+    found = labels("Controls traffic lights at junctions, with priority for emergency vehicles.")
+    assert "5(d)" not in found

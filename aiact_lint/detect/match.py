@@ -186,6 +186,8 @@ def _phrase_end(
             j += 1
         if j >= len(toks) or toks[j].sentence != sentence or not _is(keys[j], folded[j], want):
             return None
+        if not gap and toks[j].clause != toks[start].clause:
+            return None  # "residents, applicants" is no "residence application"
     return j
 
 
