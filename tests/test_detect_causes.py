@@ -368,3 +368,56 @@ def test_health_screening_of_migrants_is_7b_not_a_medical_device() -> None:
 def test_priority_for_emergency_vehicles_at_traffic_lights_is_no_dispatching() -> None:
     found = labels("Controls traffic lights at junctions, with priority for emergency vehicles.")
     assert "5(d)" not in found
+
+
+# ------------------------------------------------------------------ fifth round
+
+
+def test_a_deep_fake_of_an_event_that_never_happened() -> None:
+    found = labels("Crea video realistici di fatti mai accaduti in città reali.", "it")
+    assert {"art50:2", "art50:4_deep_fake"} <= found
+
+
+def test_promotion_and_dismissal_proposals_in_hr_are_4b() -> None:
+    found = labels(
+        "Die Plattform für Mitarbeiter in der Personalabteilung. Sie wertet Fehlzeiten aus und "
+        "erstellt Vorschläge für Beförderungen und Kündigungen.",
+        "de",
+    )
+    assert "4(b)" in found
+
+
+def test_german_compound_sprache_inside_gespraeche_is_no_content() -> None:
+    assert "art50:2" not in labels("Erstellt Protokolle der Mitarbeitergespräche.", "de")
+
+
+def test_a_german_benefit_check_is_5a() -> None:
+    found = labels("Prüfung von Anträgen auf Bürgergeld für das Jobcenter.", "de")
+    assert "5(a)" in found
+
+
+def test_grading_class_tests_is_3b() -> None:
+    found = labels("Korrektur und Benotung von Klassenarbeiten in der Sekundarstufe.", "de")
+    assert "3(b)" in found
+
+
+def test_transcribed_calls_are_no_conversation() -> None:
+    found = labels("Transcribes the conversation with each caller for the dispatcher.")
+    assert "art50:1" not in found
+
+
+def test_polish_without_negates_what_follows() -> None:
+    assert "4(a)" not in labels("Formatuje CV do szablonu agencji, bez oceny kandydatów.", "pl")
+
+
+def test_predicting_future_offences_from_personality_in_polish() -> None:
+    found = labels(
+        "Wskazuje policji osoby, które w przyszłości popełnią przestępstwo, na podstawie cech "
+        "osobowości.",
+        "pl",
+    )
+    assert "art5:(d)" in found
+
+
+def test_obstacle_avoidance_of_a_drone_is_annex_i() -> None:
+    assert "annex_i" in labels("Obstacle avoidance for our delivery drone.")
