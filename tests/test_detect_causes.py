@@ -421,3 +421,11 @@ def test_predicting_future_offences_from_personality_in_polish() -> None:
 
 def test_obstacle_avoidance_of_a_drone_is_annex_i() -> None:
     assert "annex_i" in labels("Obstacle avoidance for our delivery drone.")
+
+
+def test_without_denies_only_an_explicit_assessment() -> None:
+    # "bez oceny" (without assessing) denies the assessment; a bare "bez" (without) does not
+    # deny the rest of the sentence
+    assert "4(a)" not in labels("Formatuje CV kandydatów, bez oceny kandydatów.", "pl")
+    assert "4(a)" in labels("Bez udziału człowieka system ocenia kandydatów do pracy.", "pl")
+    assert "4(a)" not in labels("Converts CVs to our template without ranking candidates.")
