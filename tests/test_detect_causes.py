@@ -429,3 +429,10 @@ def test_without_denies_only_an_explicit_assessment() -> None:
     assert "4(a)" not in labels("Formatuje CV kandydatów, bez oceny kandydatów.", "pl")
     assert "4(a)" in labels("Bez udziału człowieka system ocenia kandydatów do pracy.", "pl")
     assert "4(a)" not in labels("Converts CVs to our template without ranking candidates.")
+
+
+def test_a_german_check_of_applications_is_no_school_and_empfiehlt_recommends() -> None:
+    found = labels("Lebensversicherung: Antragsprüfung mit Einstufung in Risikoklassen.", "de")
+    assert "3(c)" not in found  # "prüfung" inside "Antragsprüfung" is no exam setting
+    found = labels("Empfiehlt nach der Grundschule die weiterführende Schulform.", "de")
+    assert "3(c)" in found
