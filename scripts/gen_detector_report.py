@@ -2,9 +2,10 @@
 """Regenerate the README's detector section from a measurement on the held-out corpus.
 
 The section (between ``<!-- detector:start -->`` and ``<!-- detector:end -->``) prints precision
-and recall per language and per point on tests/data/purposes_heldout.yaml, written blind and
-never tuned on, and lists every miss and false alarm. ``--check`` exits 1 when the section is
-stale (the test suite runs it), so a change of the detector that moves a figure shows here.
+and recall per language and per point on tests/data/purposes_heldout.yaml (written blind,
+measured blind once, a development corpus since), and lists every miss and false alarm.
+``--check`` exits 1 when the section is stale (the test suite runs it), so a change of the
+detector that moves a figure shows here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.detect_corpus import DEV_FILES, HELDOUT, Score, load, measure  # noqa
 
 README = ROOT / "README.md"
 START, END = "<!-- detector:start -->", "<!-- detector:end -->"
+BLIND_FIRST = (0.681, 0.867)  # the one blind measurement, frozen tables (commit f47b706)
 
 
 def _row(name: str, score: Score) -> str:
@@ -34,20 +36,23 @@ def section() -> str:
     dev = measure(load(DEV_FILES))
     head = "| | precision | recall | right | false alarms | misses |\n|---|---|---|---|---|---|"
     lines = [
-        f"Held out: {heldout.n} purposes written blind (`tests/data/purposes_heldout.yaml`), "
-        f"measured once when the tables were frozen and never tuned on. Development corpus "
-        f"({dev.n} purposes the tables were tuned on): precision {dev.overall.precision:.3f}, "
-        f"recall {dev.overall.recall:.3f}. Counted over (purpose, label) pairs.",
+        f"First blind corpus: {heldout.n} purposes written blind "
+        f"(`tests/data/purposes_heldout.yaml`), measured once with the tables frozen "
+        f"(precision {BLIND_FIRST[0]:.3f}, recall {BLIND_FIRST[1]:.3f}) and since then tuned on "
+        f"by cause, so these figures are development figures; the honest ones come from a new "
+        f"blind corpus the lead measures. Original development corpus ({dev.n} purposes): "
+        f"precision {dev.overall.precision:.3f}, recall {dev.overall.recall:.3f}. "
+        f"Counted over (purpose, label) pairs.",
         "",
         head,
         _row("**all**", heldout.overall),
     ]
     lines += [_row(language, score) for language, score in heldout.by_language.items()]
-    lines += ["", "Per point (held out):", "", head.replace("| |", "| point |", 1)]
+    lines += ["", "Per point (first blind corpus):", "", head.replace("| |", "| point |", 1)]
     lines += [_row(f"`{label}`", score) for label, score in heldout.by_label.items()]
     lines += [
         "",
-        "<details><summary>Every miss and false alarm on the held-out corpus</summary>",
+        "<details><summary>Every miss and false alarm on the first blind corpus</summary>",
         "",
         "| id | | label | detected | purpose |",
         "|---|---|---|---|---|",

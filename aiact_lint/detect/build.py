@@ -114,13 +114,17 @@ def compile_lexicon(source: Mapping[str, Any], normalise: Normalise) -> dict[str
 
 def concepts_used(frames: Mapping[str, Any]) -> set[str]:
     """Every concept the frame table names."""
-    used: set[str] = set(frames.get("negation") or [])
+    used: set[str] = set(frames.get("negation") or []) | set(frames.get("negation_before") or [])
     for entry in frames["points"]:
         for key in ("frames", "carve_outs"):
             for frame in entry.get(key) or []:
                 slots = list(frame["all"]) + list(frame.get("context") or [])
                 for slot in slots + list(frame.get("unless") or []):
                     used.update(str(slot).split("|"))
+                for slot in frame.get("not_in_clause") or []:
+                    used.update(str(slot).split("|"))
+        for slot in entry.get("implies_unless") or []:
+            used.update(str(slot).split("|"))
     return used
 
 
@@ -134,6 +138,10 @@ def compile_frames(frames: Mapping[str, Any]) -> dict[str, Any]:
             raise TableError(f"{entry.get('point')}: unknown kind {kind!r}")
         compiled_entry = {k: v for k, v in entry.items() if k not in ("frames", "carve_outs")}
         compiled_entry["key"] = f"{kind}:{entry['point']}"
+        if entry.get("implies_unless"):
+            compiled_entry["implies_unless"] = [
+                c for s in entry["implies_unless"] for c in str(s).split("|")
+            ]
         for key in ("label", "article", "target"):
             if not str(entry.get(key) or "").strip():
                 raise TableError(f"{entry.get('point')}: no {key}")
@@ -152,7 +160,8 @@ def compile_frames(frames: Mapping[str, Any]) -> dict[str, Any]:
                 slots = list(frame["all"])
                 context = list(frame.get("context") or [])
                 unless = list(frame.get("unless") or [])
-                for slot in slots + context + unless:
+                not_in_clause = list(frame.get("not_in_clause") or [])
+                for slot in slots + context + unless + not_in_clause:
                     if not SLOT.match(str(slot)):
                         raise TableError(f"frame {frame_id}: bad slot {slot!r}")
                 compiled_frames.append(
@@ -161,6 +170,7 @@ def compile_frames(frames: Mapping[str, Any]) -> dict[str, Any]:
                         "all": [str(s).split("|") for s in slots],
                         "context": [str(s).split("|") for s in context],
                         "unless": [c for s in unless for c in str(s).split("|")],
+                        "not_in_clause": [c for s in not_in_clause for c in str(s).split("|")],
                         "says": str(frame["says"]),
                         "max_span": int(frame.get("max_span") or 0),
                         "scope": str(frame.get("scope") or "clause"),
@@ -173,6 +183,7 @@ def compile_frames(frames: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "max_span": int(frames.get("max_span", 20)),
         "negation": list(frames.get("negation") or []),
+        "negation_before": list(frames.get("negation_before") or []),
         "points": points,
     }
 

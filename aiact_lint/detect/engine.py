@@ -14,6 +14,12 @@ from aiact_lint.detect.text import tokens
 #: manifest paths ("use_case.purpose"): the last part decides.
 ORDER = ("purpose", "description", "sector", "affected_persons")
 LANGUAGE_SAMPLE = 2000  # characters read to tell a text's language
+#: Kinds of point that an Art. 5 practice replaces where it is described: the prohibition decides
+#: that use, so the same words describe no second finding. An Annex III point loses the clauses
+#: of the practice ("ranks CVs and, in the interview, reads candidates' emotions" keeps 4(a));
+#: an Art. 50 duty or Annex I product loses the whole sentence, whose subject is the prohibited
+#: system ("a voice assistant that pushes residents with dementia into subscriptions").
+SAME_USE_KINDS = {"annex_iii": "clause", "art50": "sentence", "annex_i": "sentence"}
 
 
 def _role(name: str) -> str:
@@ -50,14 +56,22 @@ def run(
     display = dict(zip((f.name for f in fields), names))
     matcher = Matcher(table, fields)
     found: list[tuple[Point, dict[str, Any], Match]] = []
+    # field -> clauses an Art. 5 practice describes, by the scope they are taken out of
+    prohibited: dict[str, dict[str, set[int]]] = {"clause": {}, "sentence": {}}
     for point in _points(table):
-        result = matcher.first_match(point)
+        kind = point.entry["kind"]
+        scope = SAME_USE_KINDS.get(kind)
+        result = matcher.first_match(point, prohibited[scope] if scope else None)
         if result is not None:
             found.append((point, *result))
+            if kind == "art5":
+                _mark_clauses(prohibited, result[1], matcher.context)
     superseded = {label for point, _, _ in found for label in point.entry.get("supersedes") or []}
     labels = {point.entry["label"] for point, _, _ in found}
     implied = {}
     for point, frame, match in found:
+        if matcher.everywhere.intersection(point.entry.get("implies_unless") or ()):
+            continue
         for label in point.entry.get("implies") or []:
             if label not in labels and label not in implied:
                 implied[label] = (frame, match)
@@ -71,6 +85,20 @@ def run(
         frame, match = result
         suspicions.append(_suspicion(point, frame, match, display[match.field.name]))
     return suspicions
+
+
+def _mark_clauses(
+    marked: dict[str, dict[str, set[int]]], match: Match, context: list[Field]
+) -> None:
+    """Record the clauses of ``match`` (from its first to its last word), and all the clauses
+    of its sentence, as one use."""
+    field = match.field
+    clauses = [field.toks[i].clause for hit in match.hits for i in (hit.first, hit.last)]
+    name = field.name
+    marked["clause"].setdefault(name, set()).update(range(min(clauses), max(clauses) + 1))
+    marked["sentence"].setdefault(name, set()).update(field.sentence_clauses[match.sentence][0])
+    for other in context:  # the sector and persons of the prohibited system describe it too
+        marked["sentence"].setdefault(other.name, set()).update(other.clauses)
 
 
 def _language(text: str, load: Callable[[str], Optional[Lexicon]]) -> Optional[str]:

@@ -6,9 +6,11 @@ in any order; slots after the first may also be filled by the manifest's short f
 affected persons), and a frame's ``context`` slots anywhere in the manifest. A *carve-out* is a
 frame that, when it matches inside one clause, removes that clause (and only that clause) from
 the point it belongs to. The words after a negation ("does not", "nicht", "ne ... pas"), to
-the end of the sentence or a contrasting clause, stand for nothing. A frame's ``unless``
+the end of the sentence or a contrasting clause, stand for nothing, and so do the words before
+a verb-final negation ("... findet nicht statt", "... is not performed"). A frame's ``unless``
 concepts, found anywhere, rule the frame out (an "applicant" is a job applicant unless the
-manifest speaks of loans, schools or visas).
+manifest speaks of loans, schools or visas); its ``not_in_clause`` concepts, in a clause of the
+matched words, rule that match out ("evaluates each pupil's answers" is no conversation).
 """
 
 from __future__ import annotations
@@ -184,6 +186,8 @@ def _phrase_end(
             j += 1
         if j >= len(toks) or toks[j].sentence != sentence or not _is(keys[j], folded[j], want):
             return None
+        if not gap and toks[j].clause != toks[start].clause:
+            return None  # "residents, applicants" is no "residence application"
     return j
 
 
@@ -232,6 +236,7 @@ class Matcher:
     def __init__(self, table: dict[str, Any], fields: list[Field]) -> None:
         self.max_span: int = table["max_span"]
         self.negation = frozenset(table["negation"])
+        self.negation_before = frozenset(table.get("negation_before") or ())
         self.fields = fields
         self.context = [f for f in fields if f.name in CONTEXT_FIELDS]
         self.everywhere: set[str] = set()
@@ -247,9 +252,15 @@ class Matcher:
         contrasting clause ("does not rank applicants or score them, but sorts CVs"). Words
         before the negation keep their meaning ("citizen score from unpaid fines")."""
         starts = {hit.first for hit in field.hits if hit.concept in self.negation}
-        if not starts:
-            return set()
+        # "Eine Bonitätsbewertung findet nicht statt": a verb-final negation denies the words
+        # of its sentence before it.
+        ends = [hit.first for hit in field.hits if hit.concept in self.negation_before]
         negated: set[int] = set()
+        for end in ends:
+            sentence = field.toks[end].sentence
+            negated.update(i for i in field.by_sentence.get(sentence, ()) if i < end)
+        if not starts:
+            return negated
         active = False
         contrast = field.lexicon.contrast_words
         for i, tok in enumerate(field.toks):
@@ -287,8 +298,11 @@ class Matcher:
         return found
 
     # -- frames ----------------------------------------------------------------------------
-    def first_match(self, point: Point) -> Optional[tuple[dict[str, Any], Match]]:
-        """The first frame match of ``point``: fields in order, then sentences, then frames."""
+    def first_match(
+        self, point: Point, excluded: Optional[dict[str, set[int]]] = None
+    ) -> Optional[tuple[dict[str, Any], Match]]:
+        """The first frame match of ``point``: fields in order, then sentences, then frames.
+        ``excluded``: field -> clauses that stand for no match of this point."""
         everywhere = self.everywhere
         frames = [
             frame
@@ -303,6 +317,8 @@ class Matcher:
                 if point.anchors.isdisjoint(by_concept):
                     continue
                 cancelled = self.cancelled(point, field, sentence)
+                if excluded and field.name in excluded:
+                    cancelled = cancelled | excluded[field.name]
                 for frame in frames:
                     match = self._frame(frame, field, sentence, by_concept, cancelled, point)
                     if match is not None:
@@ -341,6 +357,12 @@ class Matcher:
         chosen = _tightest([s for s, o in zip(slots, outside) if o is None], span)
         if chosen is None:
             return None
+        if frame.get("not_in_clause"):
+            # "evaluates each pupil's answers": answers analysed, not given, by the system
+            spoilers = frozenset(frame["not_in_clause"])
+            clauses = {field.toks[hit.first].clause for hit in chosen}
+            if any(not spoilers.isdisjoint(field.clauses.get(c, ())) for c in clauses):
+                return None
         return Match(field, sentence, chosen, tuple(o for o in outside if o is not None))
 
     def _in_context(self, slot: Iterable[str], point: Point) -> Optional[tuple[Field, Hit]]:
