@@ -173,13 +173,20 @@ def test_none_of_negates_what_follows() -> None:
 # ------------------------------------------------------------------ second round
 
 
-def test_a_chatbot_that_is_the_prohibited_practice_is_no_separate_art50_use() -> None:
+def test_an_art50_use_in_another_clause_of_a_prohibited_system_is_still_found() -> None:
+    """An Art. 5 practice takes only its own clauses from Art. 50: a chatbot offered beside it
+    is a use of its own (a miss here would be silent; a second finding on a prohibited
+    system is only redundant)."""
+    found = labels(
+        "HR wellbeing suite: measures employees' emotions from the webcam during meetings, "
+        "and offers a chatbot for HR policy questions."
+    )
+    assert {"art5:(f)", "art50:1"} <= found
     found = labels(
         "Voice assistant in nursing homes, which talks residents with dementia into costly "
         "subscriptions."
     )
     assert "art5:(b)" in found
-    assert not found & {"art50:1", "art50:2"}
 
 
 def test_lie_detection_is_not_emotion_recognition() -> None:
@@ -436,3 +443,25 @@ def test_a_german_check_of_applications_is_no_school_and_empfiehlt_recommends() 
     assert "3(c)" not in found  # "prüfung" inside "Antragsprüfung" is no exam setting
     found = labels("Empfiehlt nach der Grundschule die weiterführende Schulform.", "de")
     assert "3(c)" in found
+
+
+# ------------------------------------------------------------------ lead's round (heldout2)
+
+
+def test_a_phrase_inside_a_fixed_expression_stands_for_nothing_else() -> None:
+    """ "!without editorial review" is the absence of the Art. 50(4) exception, never the
+    exception's own "editorial review"."""
+    found = labels(
+        "Our bot drafts and posts election news on the city portal without editorial review."
+    )
+    assert "art50:4_text" in found
+    found = labels("Erstellt Wahlnachrichten und veröffentlicht sie ohne redaktionelle Prüfung.")
+    assert "art50:4_text" in found
+
+
+def test_proctoring_cancels_grading_only_in_its_own_clause() -> None:
+    found = labels(
+        "Grades homework automatically and watches students during online tests for cheating."
+    )
+    assert {"3(b)", "3(d)"} <= found
+    assert "3(b)" not in labels("Flags candidates who look away from the screen during the exam.")

@@ -19,7 +19,7 @@ LANGUAGE_SAMPLE = 2000  # characters read to tell a text's language
 #: of the practice ("ranks CVs and, in the interview, reads candidates' emotions" keeps 4(a));
 #: an Art. 50 duty or Annex I product loses the whole sentence, whose subject is the prohibited
 #: system ("a voice assistant that pushes residents with dementia into subscriptions").
-SAME_USE_KINDS = {"annex_iii": "clause", "art50": "sentence", "annex_i": "sentence"}
+SAME_USE_KINDS = {"annex_iii": "clause", "art50": "clause", "annex_i": "sentence"}
 
 
 def _role(name: str) -> str:

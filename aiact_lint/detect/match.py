@@ -110,6 +110,7 @@ def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexico
     found: list[Hit] = []
     phrase_hits: list[Hit] = []
     covered: set[int] = set()
+    fixed_spans: list[tuple[int, int]] = []
     for i, key in enumerate(keys):
         word = folded[i]
         concepts: list[str] = list(lex.exact.get(word, ()))
@@ -152,10 +153,20 @@ def find_hits(toks: Sequence[Token], keys: Sequence[str], text: str, lex: Lexico
                 phrase_hits.append(Hit(i, last, concept, False, False, gap))
                 if fixed:
                     covered.update((i, last) if gap else range(i, last + 1))
+                    fixed_spans.append((i, last))
     if not phrase_hits:
         return found
     # A fixed expression ("!short answer") is read as a whole: its words stand for nothing else.
+    # That holds for the other phrases inside it too: "!without editorial review" is no
+    # "editorial review" (the Art. 50(4) exception), whatever else the lexicon lists.
     kept = [hit for hit in found if hit.first not in covered]
+    if fixed_spans:
+        phrase_hits = [
+            hit
+            for hit in phrase_hits
+            if (hit.first, hit.last) in fixed_spans
+            or not any(a <= hit.first and hit.last <= b for a, b in fixed_spans)
+        ]
     return sorted(kept + phrase_hits, key=lambda hit: (hit.first, hit.last))
 
 
