@@ -32,7 +32,10 @@ DETERMINATION = {"AIA201", "AIA401", "AIA402", "AIA403", "AIA704"}
 # A model the user named that no code here refers to (a released model, one chosen at run time):
 # init says so, and check notes it (info).
 NAMED_NOT_IN_CODE = {"AIA851"}
-ALLOWED = EVIDENCE | DETERMINATION | NAMED_NOT_IN_CODE
+# The legal review of the verdict, recorded by a person with `aiact-lint lock` (issue 14): init
+# must not record it, says how to, and `check` warns until it is (AIA930).
+REVIEW = {"AIA930"}
+ALLOWED = EVIDENCE | DETERMINATION | NAMED_NOT_IN_CODE | REVIEW
 
 
 def aiact(*args: str, cwd: Path, stdin: str = "") -> Run:
@@ -108,6 +111,7 @@ def test_every_example_written_by_init_passes_its_own_check(
     folder = tmp_path / name
     shutil.copytree(ROOT / "examples" / name, folder)
     (folder / "aiact.yaml").unlink()
+    (folder / "aiact.lock").unlink()  # the review of the manifest just removed
     make_repo(folder, {})
     flags = [*EXAMPLE_FLAGS[name], "--as-of", AS_OF]
     if mode == "yes":
@@ -120,6 +124,8 @@ def test_every_example_written_by_init_passes_its_own_check(
         facts = [f"--fact={n}={_default(n)}" for n in named]
         run = aiact("init", *flags, *facts, cwd=folder)
     assert run.code == 0, run.out + run.err
+    then = 'Then, after legal review of the determination, run `aiact-lint lock --reviewer "NAME"`'
+    assert then in run.out
     assert not_evidence(folder) == []
     yamllint(folder / "aiact.yaml")
 

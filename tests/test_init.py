@@ -364,6 +364,9 @@ def test_every_example_is_reproduced_from_its_answers(tmp_path: Path, name: str)
     assert run.code == 0, run.out + run.err
     assert printed_risk(run.out) == risk
     assert (folder / "aiact.yaml.bak").read_text(encoding="utf-8") == original
+    # The example's lock records the review of the manifest just replaced: init says so.
+    assert "re-run `aiact-lint lock --reviewer" in run.out
+    assert "(it records the review of the previous manifest)" in run.out
     _code, document = check(folder)
     assert [s["risk"] for s in document["systems"]] == [risk]
 

@@ -34,6 +34,7 @@ from aiact_lint.init.files import (
 from aiact_lint.init.manifest_text import Todo, evidence_suggestion, render
 from aiact_lint.init.prompts import InitAborted, Prompter
 from aiact_lint.init.suggest import CodeFindings, scan_code
+from aiact_lint.lock import lock_file
 from aiact_lint.manifest import find_root
 from aiact_lint.options import today_utc
 from aiact_lint.schema.local_copy import COPY_NAME, find_copy, modeline_path, write_copy
@@ -372,5 +373,16 @@ def _closing(
         for label in dialogue.unanswered:
             p.say(f"  - {label}")
     if written:
+        shown = os.path.relpath(folder).replace(os.sep, "/")
         p.say()
-        p.say(f"Next: aiact-lint check {os.path.relpath(folder).replace(os.sep, '/')}")
+        p.say(f"Next: aiact-lint check {shown}")
+        # The review is a person's act, not init's: `check` warns (AIA930) until it is recorded,
+        # and a lock left from an earlier manifest is compared with this one (AIA929).
+        lock = lock_file(target)
+        then = "re-run" if lock.exists() else "run"
+        where = "" if shown == "." else f" {shown}"
+        p.say(
+            f"Then, after legal review of the determination, {then} `aiact-lint lock --reviewer "
+            f'"NAME"{where}` and commit {os.path.relpath(lock).replace(os.sep, "/")}'
+            + (" (it records the review of the previous manifest)." if lock.exists() else ".")
+        )
