@@ -85,6 +85,7 @@ HR_SESSION = [
     "mistralai/Mistral-7B-v0.1",  # other models
     "weights",  # how it is used
     "yes",  # a general-purpose AI model (not in the known-models table: asked)
+    "third_party",  # who developed it (a provider's own GPAI model has its own duties)
     "",  # none of the remaining questions the law asks holds [Y]
     "",  # write aiact.yaml [Y]
 ]
@@ -112,7 +113,12 @@ def test_interactive_session_on_stdin_writes_a_manifest_check_agrees_with(tmp_pa
     assert data["use_case"]["annex_iii"] == ["4(a)"]
     assert data["use_case"]["profiling"] is True
     assert data["models"] == [
-        {"id": "mistralai/Mistral-7B-v0.1", "access": "weights", "general_purpose": True}
+        {
+            "id": "mistralai/Mistral-7B-v0.1",
+            "access": "weights",
+            "general_purpose": True,
+            "developer": "third_party",
+        }
     ]
     assert data["risk"] == {"classification": "high"}
     # Evidence is a TODO (null, with a comment), never claimed, and no document is invented.
