@@ -93,7 +93,7 @@ EXAMPLE_FLAGS = {
         "--purpose", "Shortlists applicants by scoring their CVs against the job description.",
         "--annex-iii", "4(a)",
         "--profiling", "--workplace-emotion", "--model", "mistralai/Mistral-7B-v0.1",
-        "--gpai", "mistralai/Mistral-7B-v0.1",
+        "--gpai", "mistralai/Mistral-7B-v0.1", "--third-party-model", "mistralai/Mistral-7B-v0.1",
     ],
     "gpai-provider": [
         "--role", "provider", "--region", "EU", "--open-source", "--no-chat",
@@ -245,10 +245,14 @@ def test_high_risk_gpai_provider_by_yes_names_what_check_will_ask(tmp_path: Path
     assert run.code == 0, run.out + run.err
     unanswered = run.out.split("Not answered yet", 1)[1].split("\nNext:", 1)[0]
     assert "--own-model acme/grader-7b or --third-party-model acme/grader-7b" in unanswered
+    asked = {
+        rule for rule, _p, _l, message in not_evidence(repo) if "models[0].developer" in message
+    }
+    assert asked == {"AIA705"}  # check asks it too: no silent "someone else's"
     # Never assumed someone else's: while unknown, its duties are not dropped silently by init.
     assert "developer" not in (repo / "aiact.yaml").read_text(encoding="utf-8")
     for rule, _path, _line, message in not_evidence(repo):
-        key = message.split(" is not declared", 1)[0]
+        key = re.sub(r"^models\[\d+\]", "models[]", message.split(" is not declared", 1)[0])
         assert rule in {"AIA705", "AIA309", "AIA404"} and key in unanswered, (rule, message)
     flags = [*EXAM_FLAGS, "--own-model", "acme/grader-7b", "--established-in", "DE"]
     run = aiact("init", *flags, "--yes", "--force", "--as-of", AS_OF, cwd=repo)

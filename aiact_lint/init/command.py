@@ -249,6 +249,8 @@ def _one(args: argparse.Namespace, prompter: Prompter, target: Path, code: CodeF
         answers.roles = sorted({*answers.roles, *added}, key=lambda r: order.get(r, 99))
         why = "; ".join(r.text for r in det.reasons if "provider" in r.text) or "the facts"
         dialogue.accepted.append(f"roles: {', '.join(added)} added ({why})")
+        if "provider" in added:  # the provider of the system may provide its models too
+            answers.models = [dialogue.whose(model) for model in answers.models]
         dialogue.settle(as_of, policy)  # a new role can bring its own questions
         det = determine(answers.data(), as_of, policy)
     data = answers.data()

@@ -658,6 +658,7 @@ class Dialogue:
             model.developer = "third_party"
             return model
         if model.provider:  # the known-models table: OpenAI's gpt-4o is OpenAI's
+            model.developer = "third_party"
             return model
         if self.p.interactive:
             answer = self.p.choice(
@@ -673,8 +674,9 @@ class Dialogue:
             if model.developer is not None:
                 return model
         self.unanswered.append(
-            f"who developed {model.id}? (if this organisation did, the GPAI model duties of "
-            f"Art. 53 apply; answer --own-model {model.id} or --third-party-model {model.id})"
+            f"models[].developer: who developed {model.id}? (if this organisation did, the "
+            "GPAI model duties of Art. 53 apply; `check` asks it (AIA705); answer "
+            f"--own-model {model.id} or --third-party-model {model.id})"
         )
         return model
 
