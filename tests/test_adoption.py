@@ -473,6 +473,9 @@ def test_adopting_aiact_lint_in_a_monorepo_end_to_end(tmp_path: Path) -> None:
     fixed = aiact("check", "--fix", "--as-of", AS_OF, cwd=repo)
     assert fixed.code in (0, 1), fixed.err
     assert "fixed" in fixed.err
+    # The comments init wrote under each model stay with that model; the new one follows them.
+    text = (repo / "services/chatbot/aiact.yaml").read_text(encoding="utf-8")
+    assert text.index("# Encoder-only language models") < text.index("- id: gpt-4.1-mini")
     # 4. Clean, except the documents still to write.
     assert not_evidence(repo) == []
     for folder in services:
