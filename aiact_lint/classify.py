@@ -831,6 +831,23 @@ def _models(facts: Facts, det: Determination, policy: str) -> None:
         free = facts.get("models[].free_open_source", index)
         model = assess(entry, index, policy, system_provider, free.value)
         det.models.append(model)
+        if (
+            system_provider
+            and not model.we_are_provider
+            and not model.modified
+            and model.status in ("gpai", "gpai_systemic_risk")
+            and entry.get("developer") is None
+            and entry.get("placed_on_market_by_us") is None
+        ):
+            # Whose model: one's own general-purpose model in one's own system is placed on
+            # the market with it (Recital 97), so its duties turn on this; never assumed away.
+            det.ask(
+                ["models[].developer"],
+                "duty",
+                "this organisation provides the model too, with the GPAI model provider's duties",
+                "Art. 53(1), Recital 97",
+                model=index,
+            )
         if model.we_are_provider and free.value is None and entry.get("open_weights") is True:
             det.ask(
                 ["models[].free_open_source"],

@@ -340,6 +340,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--not-gpai", action="append", metavar="ID", help="this model is not a GPAI model"
     )
     answer.add_argument(
+        "--own-model",
+        action="append",
+        metavar="ID",
+        help="this organisation developed this model (models[].developer: us): as provider of "
+        "its system it provides the model too, with the GPAI model duties (Art. 53, Recital 97)",
+    )
+    answer.add_argument(
+        "--third-party-model",
+        action="append",
+        metavar="ID",
+        help="someone else developed this model (models[].developer: third_party)",
+    )
+    answer.add_argument(
         "--fact",
         dest="facts",
         action="append",

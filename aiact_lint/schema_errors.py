@@ -52,10 +52,29 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
-def explain(manifest: Manifest, schema: dict[str, Any]) -> list[Finding]:
-    from jsonschema import Draft7Validator, FormatChecker
+def _jsonschema() -> Any:
+    """jsonschema, without the IRI checker it loads when rfc3987-syntax is installed: that one
+    builds a lark grammar at import (seconds on a slow machine), and the manifest schema's only
+    format is "date"."""
+    import sys
 
-    validator = Draft7Validator(schema, format_checker=FormatChecker())
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import jsonschema
+
+        return jsonschema
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import fails: skipped
+    try:
+        import jsonschema
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
+def explain(manifest: Manifest, schema: dict[str, Any]) -> list[Finding]:
+    jsonschema = _jsonschema()
+    validator = jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.FormatChecker(formats=("date",))
+    )
     findings: dict[tuple[PathKey, str], Finding] = {}
     for error in validator.iter_errors(manifest.data):
         at: PathKey = tuple(error.absolute_path)

@@ -32,7 +32,8 @@ DETERMINATION = {"AIA201", "AIA401", "AIA402", "AIA403", "AIA704"}
 # A model the user named that no code here refers to (a released model, one chosen at run time):
 # init says so, and check notes it (info).
 NAMED_NOT_IN_CODE = {"AIA851"}
-# The verdict's legal review (the determination lock): a person's act init must never fake.
+# The legal review of the verdict, recorded by a person with `aiact-lint lock` (issue 14): init
+# must not record it, says how to, and `check` warns until it is (AIA930).
 REVIEW = {"AIA930"}
 ALLOWED = EVIDENCE | DETERMINATION | NAMED_NOT_IN_CODE | REVIEW
 
@@ -92,12 +93,14 @@ EXAMPLE_FLAGS = {
         "--purpose", "Shortlists applicants by scoring their CVs against the job description.",
         "--annex-iii", "4(a)",
         "--profiling", "--workplace-emotion", "--model", "mistralai/Mistral-7B-v0.1",
-        "--gpai", "mistralai/Mistral-7B-v0.1",
+        "--gpai", "mistralai/Mistral-7B-v0.1", "--third-party-model", "mistralai/Mistral-7B-v0.1",
     ],
     "gpai-provider": [
         "--role", "provider", "--region", "EU", "--open-source", "--no-chat",
+        "--established-in", "FR",
         "--purpose", "A general-purpose text model for downstream developers to build assistants.",
         "--model", "example-org/fennec-13b", "--gpai", "example-org/fennec-13b",
+        "--own-model", "example-org/fennec-13b",
     ],
 }  # fmt: skip
 
@@ -110,7 +113,7 @@ def test_every_example_written_by_init_passes_its_own_check(
     folder = tmp_path / name
     shutil.copytree(ROOT / "examples" / name, folder)
     (folder / "aiact.yaml").unlink()
-    (folder / "aiact.lock").unlink()  # the review of the example's manifest, not of init's
+    (folder / "aiact.lock").unlink()  # the review of the manifest just removed
     make_repo(folder, {})
     flags = [*EXAMPLE_FLAGS[name], "--as-of", AS_OF]
     if mode == "yes":
@@ -123,8 +126,21 @@ def test_every_example_written_by_init_passes_its_own_check(
         facts = [f"--fact={n}={_default(n)}" for n in named]
         run = aiact("init", *flags, *facts, cwd=folder)
     assert run.code == 0, run.out + run.err
+    then = 'Then, after legal review of the determination, run `aiact-lint lock --reviewer "NAME"`'
+    assert then in run.out
     assert not_evidence(folder) == []
     yamllint(folder / "aiact.yaml")
+    # ...and it is the example's determination: the same tier, and the same models we provide
+    # (a GPAI provider's model duties are not lost by leaving its developer unsaid).
+    original = ROOT / "examples" / name
+    assert _verdict(folder) == _verdict(original)
+
+
+def _verdict(folder: Path) -> tuple[str, list[tuple[str, bool]]]:
+    run = aiact("check", "--format", "json", "--as-of", AS_OF, cwd=folder)
+    (system,) = json.loads(run.out)["systems"]
+    models = [(m["id"], m["we_are_model_provider"]) for m in system["models"]]
+    return system["risk"], models
 
 
 def _default(name: str) -> str:
@@ -181,6 +197,67 @@ def test_interactive_init_passes_its_own_check(tmp_path: Path) -> None:
     )
     # The well-known model is answered from the table, not left "GPAI status unknown".
     assert "gpt-4o-mini is a general-purpose AI model" in run.out
+    assert not_evidence(repo) == []
+    yamllint(repo / "aiact.yaml")
+
+
+# A high-risk system whose provider also developed the general-purpose model it runs on.
+EXAM_PURPOSE = "Scores students exams to decide admission to the university"
+EXAM_FLAGS = ["--role", "provider", "--purpose", EXAM_PURPOSE, "--model", "acme/grader-7b",
+              "--gpai", "acme/grader-7b"]  # fmt: skip
+EXAM_SESSION = [
+    "Exam grader", "provider", "", "DE", "", "",  # name, roles, regions, established, placed, FOSS
+    EXAM_PURPOSE, "", "",  # sector, affected
+    *[""] * 6,  # chat, synthetic content, emotions, biometric categorisation, RBI, profiling
+    "", "", "", "",  # the suggested Annex III points 3(a), 3(b); no other; no derogation
+    "",  # Annex I: none
+    "acme/grader-7b", "weights", "yes", "us",  # other models, access, GPAI, who developed it
+    *[""] * 6,  # none of the remaining questions holds; write
+]  # fmt: skip
+
+
+def _exam_repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "exam", {"grader/score.py": "print('grading')\n"})
+
+
+def test_high_risk_gpai_provider_written_interactively_passes_its_own_check(
+    tmp_path: Path,
+) -> None:
+    repo = _exam_repo(tmp_path)
+    stdin = "\n".join(EXAM_SESSION) + "\n"
+    run = aiact("init", "-i", "--as-of", AS_OF, cwd=repo, stdin=stdin)
+    assert run.code == 0, run.out + run.err
+    assert "Who developed acme/grader-7b (us | third_party | unknown)" in run.out
+    assert "risk: high" in run.out
+    assert _verdict(repo) == ("high", [("acme/grader-7b", True)])
+    rules = {f["rule"] for f in findings(repo)}
+    assert {"AIA701", "AIA702"} <= rules  # the provider's and the model's documents to write
+    assert not_evidence(repo) == []
+    yamllint(repo / "aiact.yaml")
+
+
+def test_high_risk_gpai_provider_by_yes_names_what_check_will_ask(tmp_path: Path) -> None:
+    """--yes answers nothing it has no safe default for (whose model, the country): it names
+    each such question with its flag, `check` asks exactly those, and with them answered the
+    manifest passes its own check."""
+    repo = _exam_repo(tmp_path)
+    run = aiact("init", *EXAM_FLAGS, "--yes", "--as-of", AS_OF, cwd=repo)
+    assert run.code == 0, run.out + run.err
+    unanswered = run.out.split("Not answered yet", 1)[1].split("\nNext:", 1)[0]
+    assert "--own-model acme/grader-7b or --third-party-model acme/grader-7b" in unanswered
+    asked = {
+        rule for rule, _p, _l, message in not_evidence(repo) if "models[0].developer" in message
+    }
+    assert asked == {"AIA705"}  # check asks it too: no silent "someone else's"
+    # Never assumed someone else's: while unknown, its duties are not dropped silently by init.
+    assert "developer" not in (repo / "aiact.yaml").read_text(encoding="utf-8")
+    for rule, _path, _line, message in not_evidence(repo):
+        key = re.sub(r"^models\[\d+\]", "models[]", message.split(" is not declared", 1)[0])
+        assert rule in {"AIA705", "AIA309", "AIA404"} and key in unanswered, (rule, message)
+    flags = [*EXAM_FLAGS, "--own-model", "acme/grader-7b", "--established-in", "DE"]
+    run = aiact("init", *flags, "--yes", "--force", "--as-of", AS_OF, cwd=repo)
+    assert run.code == 0 and "Not answered yet" not in run.out, run.out + run.err
+    assert _verdict(repo) == ("high", [("acme/grader-7b", True)])
     assert not_evidence(repo) == []
     yamllint(repo / "aiact.yaml")
 
@@ -396,6 +473,9 @@ def test_adopting_aiact_lint_in_a_monorepo_end_to_end(tmp_path: Path) -> None:
     fixed = aiact("check", "--fix", "--as-of", AS_OF, cwd=repo)
     assert fixed.code in (0, 1), fixed.err
     assert "fixed" in fixed.err
+    # The comments init wrote under each model stay with that model; the new one follows them.
+    text = (repo / "services/chatbot/aiact.yaml").read_text(encoding="utf-8")
+    assert text.index("# Encoder-only language models") < text.index("- id: gpt-4.1-mini")
     # 4. Clean, except the documents still to write.
     assert not_evidence(repo) == []
     for folder in services:

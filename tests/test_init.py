@@ -85,6 +85,7 @@ HR_SESSION = [
     "mistralai/Mistral-7B-v0.1",  # other models
     "weights",  # how it is used
     "yes",  # a general-purpose AI model (not in the known-models table: asked)
+    "third_party",  # who developed it (a provider's own GPAI model has its own duties)
     "",  # none of the remaining questions the law asks holds [Y]
     "",  # write aiact.yaml [Y]
 ]
@@ -112,7 +113,12 @@ def test_interactive_session_on_stdin_writes_a_manifest_check_agrees_with(tmp_pa
     assert data["use_case"]["annex_iii"] == ["4(a)"]
     assert data["use_case"]["profiling"] is True
     assert data["models"] == [
-        {"id": "mistralai/Mistral-7B-v0.1", "access": "weights", "general_purpose": True}
+        {
+            "id": "mistralai/Mistral-7B-v0.1",
+            "access": "weights",
+            "general_purpose": True,
+            "developer": "third_party",
+        }
     ]
     assert data["risk"] == {"classification": "high"}
     # Evidence is a TODO (null, with a comment), never claimed, and no document is invented.
@@ -364,6 +370,9 @@ def test_every_example_is_reproduced_from_its_answers(tmp_path: Path, name: str)
     assert run.code == 0, run.out + run.err
     assert printed_risk(run.out) == risk
     assert (folder / "aiact.yaml.bak").read_text(encoding="utf-8") == original
+    # The example's lock records the review of the manifest just replaced: init says so.
+    assert "re-run `aiact-lint lock --reviewer" in run.out
+    assert "(it records the review of the previous manifest)" in run.out
     _code, document = check(folder)
     assert [s["risk"] for s in document["systems"]] == [risk]
 

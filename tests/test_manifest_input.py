@@ -215,3 +215,38 @@ def test_non_finite_or_negative_numbers(tmp_path: Path, value: str) -> None:
     code, findings = check(tmp_path)
     assert code == 2
     assert codes_at(findings)[0][1:] == (15, 28)
+
+
+def test_a_schema_error_does_not_load_the_iri_checker(tmp_path: Path) -> None:
+    """The error path explains with jsonschema, whose IRI format checker builds a lark grammar
+    at import when rfc3987-syntax is installed (seconds); the schema's only format is "date",
+    which is still checked."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    (tmp_path / "aiact.yaml").write_text(
+        "schema_version: 1\nsystem: {name: x}\nroles: [deployer]\n"
+        'market: {placed_on_market: "2026-13-45"}\nmodels: [{id: a, parameters: -5}]\n',
+        encoding="utf-8",
+    )
+    code = (
+        "import contextlib, io, sys\n"
+        "from aiact_lint.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    main(['check', '--manifest-only'])\n"
+        "names = ('jsonschema', 'lark', 'rfc3987_syntax')\n"
+        "print(*(name in sys.modules for name in names))\n"
+        "print(out.getvalue())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded, report = proc.stdout.split("\n", 1)
+    assert loaded == "True False False"  # explained by jsonschema, without lark
+    assert "is not a date of the form YYYY-MM-DD" in report and "below the minimum 0" in report

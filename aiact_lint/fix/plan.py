@@ -206,6 +206,8 @@ def _model_entry(model: str, access: Optional[str]) -> dict[str, Any]:
         entry["access"] = access
     if known is not None and known.general_purpose is not None:
         entry["general_purpose"] = known.general_purpose
+    if known is not None and known.provider:
+        entry["developer"] = "third_party"  # the table names its provider (Art. 53, Recital 97)
     return entry
 
 
@@ -238,6 +240,8 @@ def _gpai_fix(plan: Plan, finding: Finding, manifest: Path, model: str) -> None:
             facts: dict[str, Any] = {"general_purpose": known.general_purpose}
             if known.provider:
                 facts["provider"] = known.provider
+                if entry.get("developer") is None:
+                    facts["developer"] = "third_party"
             state = "a" if known.general_purpose else "not a"
             plan.add(
                 Edit(

@@ -157,8 +157,22 @@ def _set_slot_token(container: Any, key: Any, token: Any) -> None:
         entry[0] = token
 
 
-def move_trailing(before: Any, after: Any) -> None:
-    """Move the own-line comments and blank lines that followed ``before`` to follow ``after``."""
+def _column(node: Any) -> int:
+    """The column of ``node``'s keys (a mapping) or items (a sequence), as parsed."""
+    lc = getattr(node, "lc", None)
+    col = getattr(lc, "col", None)
+    return col if isinstance(col, int) else 0
+
+
+def _comment_at(line: str, column: int) -> bool:
+    stripped = line.lstrip(" ")
+    return stripped.startswith("#") and len(line) - len(stripped) >= max(column, 1)
+
+
+def move_trailing(before: Any, after: Any, keep_notes: bool = False) -> None:
+    """Move the own-line comments and blank lines that followed ``before`` to follow ``after``
+    (with ``keep_notes``, the comment lines right under ``before``, indented as its keys, stay:
+    a note about that entry, not about what follows it)."""
     from ruamel.yaml.error import CommentMark
     from ruamel.yaml.tokens import CommentToken
 
@@ -169,11 +183,19 @@ def move_trailing(before: Any, after: Any) -> None:
     if token is None or not isinstance(token.value, str):
         return
     value: str = token.value
-    if value.startswith("\n"):
+    # What stays with ``before``: its end-of-line comment and the comment lines right under it,
+    # indented as its keys are (a note about that entry); from the first blank line or
+    # shallower comment on, what follows belongs after the new entry.
+    column = _column(before)
+    lines = value.split("\n")
+    kept = 1
+    while keep_notes and kept < len(lines) - 1 and _comment_at(lines[kept], column):
+        kept += 1
+    keep, rest = "\n".join(lines[:kept]), "\n".join(lines[kept:])
+    if not keep.strip():
         moved = value
         _set_slot_token(*old, None)
     else:
-        keep, rest = value.split("\n", 1) if "\n" in value else (value, "")
         token.value = keep + "\n"
         moved = "\n" + rest if rest else ""
     if moved.strip("\n") or len(moved) > 1:
@@ -210,7 +232,7 @@ def add_model(entry: dict[str, Any]) -> Callable[[Any], None]:
         last = models[-1] if len(models) else None
         models.append(new)
         if last is not None and hasattr(last, "ca"):
-            move_trailing(last, new)
+            move_trailing(last, new, keep_notes=True)
 
     return change
 

@@ -24,6 +24,7 @@ class ModelAnswer:
     general_purpose: Optional[bool] = None  # Art. 3(63); None: unknown, not written
     provider: Optional[str] = None  # who provides it, when known
     basis: str = ""  # why general_purpose is what it is (the known-models table, the user)
+    developer: Optional[str] = None  # us | third_party: whose model (Art. 53, Recital 97)
 
 
 @dataclass
@@ -91,6 +92,8 @@ class Answers:
                     entry["access"] = model.access
                 if model.general_purpose is not None:
                     entry["general_purpose"] = model.general_purpose
+                if model.developer is not None:
+                    entry["developer"] = model.developer
                 models.append(entry)
             data["models"] = models
         use_case: dict[str, Any] = {}

@@ -34,6 +34,7 @@ from aiact_lint.init.files import (
 from aiact_lint.init.manifest_text import Todo, evidence_suggestion, render
 from aiact_lint.init.prompts import InitAborted, Prompter
 from aiact_lint.init.suggest import CodeFindings, scan_code
+from aiact_lint.lock import lock_file
 from aiact_lint.manifest import find_root
 from aiact_lint.options import today_utc
 from aiact_lint.schema.local_copy import COPY_NAME, find_copy, modeline_path, write_copy
@@ -248,6 +249,8 @@ def _one(args: argparse.Namespace, prompter: Prompter, target: Path, code: CodeF
         answers.roles = sorted({*answers.roles, *added}, key=lambda r: order.get(r, 99))
         why = "; ".join(r.text for r in det.reasons if "provider" in r.text) or "the facts"
         dialogue.accepted.append(f"roles: {', '.join(added)} added ({why})")
+        if "provider" in added:  # the provider of the system may provide its models too
+            answers.models = [dialogue.whose(model) for model in answers.models]
         dialogue.settle(as_of, policy)  # a new role can bring its own questions
         det = determine(answers.data(), as_of, policy)
     data = answers.data()
@@ -372,5 +375,16 @@ def _closing(
         for label in dialogue.unanswered:
             p.say(f"  - {label}")
     if written:
+        shown = os.path.relpath(folder).replace(os.sep, "/")
         p.say()
-        p.say(f"Next: aiact-lint check {os.path.relpath(folder).replace(os.sep, '/')}")
+        p.say(f"Next: aiact-lint check {shown}")
+        # The review is a person's act, not init's: `check` warns (AIA930) until it is recorded,
+        # and a lock left from an earlier manifest is compared with this one (AIA929).
+        lock = lock_file(target)
+        then = "re-run" if lock.exists() else "run"
+        where = "" if shown == "." else f" {shown}"
+        p.say(
+            f"Then, after legal review of the determination, {then} `aiact-lint lock --reviewer "
+            f'"NAME"{where}` and commit {os.path.relpath(lock).replace(os.sep, "/")}'
+            + (" (it records the review of the previous manifest)." if lock.exists() else ".")
+        )

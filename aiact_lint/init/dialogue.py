@@ -58,6 +58,8 @@ ANSWER_FLAGS = (
     "models",
     "gpai",
     "not_gpai",
+    "own_model",
+    "third_party_model",
     "facts",
 )
 
@@ -598,7 +600,7 @@ class Dialogue:
                     hint="api: a hosted service; weights: the model runs on your side.",
                 )
                 how = None if answer == "unknown" else answer
-            a.models.append(self.general_purpose(ModelAnswer(model_id, how)))
+            a.models.append(self.whose(self.general_purpose(ModelAnswer(model_id, how))))
 
     def general_purpose(self, model: ModelAnswer) -> ModelAnswer:
         """Art. 3(63) for one model: the known-models table, a flag, the user, or unknown."""
@@ -639,6 +641,42 @@ class Dialogue:
         self.unanswered.append(
             f"is {model.id} a general-purpose AI model? (`check` reports AIA601; answer "
             f"--gpai {model.id} or --not-gpai {model.id})"
+        )
+        return model
+
+    def whose(self, model: ModelAnswer) -> ModelAnswer:
+        """Who developed a model that is, or may be, general-purpose, when this organisation
+        provides the system: if it is ours, we provide the model too and its duties apply
+        (Art. 53, Art. 55; Recital 97). A model the known-models table names a provider for is
+        that provider's; any other is asked, and never assumed someone else's."""
+        if "provider" not in self.answers.roles or model.general_purpose is False:
+            return model
+        if model.id in (arg(self.args, "own_model") or []):
+            model.developer = "us"
+            return model
+        if model.id in (arg(self.args, "third_party_model") or []):
+            model.developer = "third_party"
+            return model
+        if model.provider:  # the known-models table: OpenAI's gpt-4o is OpenAI's
+            model.developer = "third_party"
+            return model
+        if self.p.interactive:
+            answer = self.p.choice(
+                f"Who developed {model.id}",
+                ("us", "third_party", "unknown"),
+                None,
+                "unknown",
+                hint="us: this organisation trained or had it trained (its GPAI model duties, "
+                "Art. 53, then apply to you as provider of your system, Recital 97); "
+                "third_party: another's model you use.",
+            )
+            model.developer = None if answer == "unknown" else answer
+            if model.developer is not None:
+                return model
+        self.unanswered.append(
+            f"models[].developer: who developed {model.id}? (if this organisation did, the "
+            "GPAI model duties of Art. 53 apply; `check` asks it (AIA705); answer "
+            f"--own-model {model.id} or --third-party-model {model.id})"
         )
         return model
 

@@ -307,6 +307,8 @@ def _models(answers: Answers) -> list[str]:
                 "training_compute_flop, or parameters and training_tokens.",
                 4,
             )
+        if model.developer is not None:
+            lines += kv(4, "developer", model.developer, "us: our model (Art. 53)")
     return lines
 
 
