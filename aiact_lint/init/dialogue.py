@@ -366,14 +366,18 @@ class Dialogue:
                 )
         generates = arg(args, "generates")
         suggested = [m for m in MEDIA if m in code]
+        # A chat answers in generated text (Art. 50(2)): the default offered, and what --yes
+        # accepts for a chat endpoint the code shows, as check would otherwise ask (AIA510).
+        chat_text = bool(caps.get("interacts_with_natural_persons")) and "text" not in suggested
+        if chat_text:
+            suggested.insert(0, "text")
         if generates is None and suggested and not p.interactive and self.accept:
-            generates = list(suggested)  # --yes accepts what the code shows, nothing inferred
+            generates = list(suggested)  # --yes accepts what the code shows
+            source = "from the code" + (" (a chat answers in generated text)" if chat_text else "")
             self.accepted.append(
                 "use_case.capabilities.generates_synthetic_content: "
-                f"[{', '.join(suggested)}], from the code"
+                f"[{', '.join(suggested)}], {source}"
             )
-        if caps.get("interacts_with_natural_persons") and "text" not in suggested:
-            suggested.insert(0, "text")  # the default offered: a chat answers in generated text
         if generates is not None or p.interactive:
             kinds = p.many(
                 "Which synthetic content does it generate",
