@@ -104,7 +104,7 @@ th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: lef
 thead th { background: var(--bg); border-bottom: 2px solid #9ca3af; white-space: nowrap; }
 tbody th { font-weight: 600; }
 th .small, td .small { font-weight: 400; }
-td, th { overflow-wrap: break-word; }
+td, th { overflow-wrap: anywhere; }  /* a long key or path never widens the table (min-content) */
 td code, th code { overflow-wrap: anywhere; }
 table.about th[scope="row"] { width: 14em; }
 .raised, .changed { color: #c2410c; font-weight: 700; }
