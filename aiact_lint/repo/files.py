@@ -35,16 +35,32 @@ def tracked_files(root: str, paths: Optional[tuple[str, ...]] = None) -> Optiona
 
     ``paths``: only these (root-relative, taken literally), so that a manifest naming a few
     documents does not make git list, and Python decode, every file of a large repository."""
+    if paths is not None and not paths:
+        return frozenset() if (Path(root) / ".git").exists() else None
+    return _ls_files(root, [] if paths is None else [f":(literal){p}" for p in paths])
+
+
+@lru_cache(maxsize=64)
+def tracked_named(root: str, names: tuple[str, ...]) -> Optional[frozenset[str]]:
+    """Tracked paths whose file name is one of ``names`` (any folder), or None outside git: the
+    model cards of a 100,000-file repository without listing, and decoding, all of it."""
+    if not names:
+        return frozenset() if (Path(root) / ".git").exists() else None
+    return _ls_files(root, [f":(glob)**/{_glob_literal(name)}" for name in names])
+
+
+def _glob_literal(name: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[\\" else ch for ch in name)
+
+
+def _ls_files(root: str, spec: list[str]) -> Optional[frozenset[str]]:
     if not (Path(root) / ".git").exists():
         return None
     import subprocess  # here: reading a file (the lock, on the hook's path) needs no git
 
-    if paths is not None and not paths:
-        return frozenset()
-    spec = [] if paths is None else ["--", *(f":(literal){p}" for p in paths)]
     try:
         result = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", *spec],
+            ["git", "ls-files", "-z", "--cached", *(["--", *spec] if spec else [])],
             cwd=root,
             capture_output=True,
             check=False,

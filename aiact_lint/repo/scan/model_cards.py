@@ -98,18 +98,19 @@ def _number(value: Any) -> Optional[float]:
 
 def card_paths(manifest: Manifest, index: CodeIndex, governed: Callable[[str], bool]) -> list[str]:
     """Root-relative paths of the model cards the manifest governs."""
-    from aiact_lint.repo.files import tracked_files
+    from aiact_lint.repo.files import tracked_named
 
     data = table("model_cards")
+    card_names, readme_names = set(data["card_names"]), set(data["readme_names"])
     weight_dirs = {posixpath.dirname(r.path) for r in index.references if r.kind == "weights"}
-    names = tracked_files(str(manifest.root)) if index.use_git else None
+    wanted = tuple(sorted(card_names | readme_names))
+    names = tracked_named(str(manifest.root), wanted) if index.use_git else None
     listed: Iterable[str] = names if names is not None else _walk(manifest, index)
     found = []
     for rel in listed:
-        base = posixpath.basename(rel)
-        folder = posixpath.dirname(rel)
-        beside_weights = base in data["readme_names"] and folder in weight_dirs
-        if (base in data["card_names"] or beside_weights) and governed(rel):
+        folder, _, base = rel.rpartition("/")
+        beside_weights = base in readme_names and folder in weight_dirs
+        if (base in card_names or beside_weights) and governed(rel):
             found.append(rel)
     return sorted(found)
 
