@@ -894,11 +894,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
 
-def cmd_lock(args: argparse.Namespace) -> int:
-    """Determine each system like ``check`` and record the reviewed verdict in its lock."""
-    from aiact_lint.config import SettingsError, configure
-    from aiact_lint.lock_cmd import run_lock
-
+def _options_like_check(args: argparse.Namespace) -> Options:
+    """The options ``lock``, ``report`` and ``register`` share with ``check``: paths, --as-of,
+    --modification-policy, --config (what the command line set wins over the configuration)."""
     options = Options(paths=list(args.paths))
     if args.as_of is not None:
         options.as_of = args.as_of
@@ -907,6 +905,15 @@ def cmd_lock(args: argparse.Namespace) -> int:
     options.config = args.config
     cli = {"as_of": args.as_of, "policy": args.policy}
     options.cli_set = {name for name, value in cli.items() if value is not None}
+    return options
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    """Determine each system like ``check`` and record the reviewed verdict in its lock."""
+    from aiact_lint.config import SettingsError, configure
+    from aiact_lint.lock_cmd import run_lock
+
+    options = _options_like_check(args)
     try:
         configure(options)
         return run_lock(options, args.reviewer, args.reviewed_on, args.note, args.dry_run)
@@ -920,15 +927,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from aiact_lint.report_doc import render_report
     from aiact_lint.runner import run_check
 
-    options = Options(paths=list(args.paths))
-    if args.as_of is not None:
-        options.as_of = args.as_of
-    if args.policy is not None:
-        options.policy = args.policy
-    options.config = args.config
+    options = _options_like_check(args)
     options.diff_base = args.diff_base
-    cli = {"as_of": args.as_of, "policy": args.policy}
-    options.cli_set = {name for name, value in cli.items() if value is not None}
     try:
         configure(options)
         result = run_check(options)
@@ -950,14 +950,7 @@ def cmd_register(args: argparse.Namespace) -> int:
     from aiact_lint.report.registration import as_json, markdown
     from aiact_lint.runner import run_check
 
-    options = Options(paths=list(args.paths))
-    if args.as_of is not None:
-        options.as_of = args.as_of
-    if args.policy is not None:
-        options.policy = args.policy
-    options.config = args.config
-    cli = {"as_of": args.as_of, "policy": args.policy}
-    options.cli_set = {name for name, value in cli.items() if value is not None}
+    options = _options_like_check(args)
     try:
         configure(options)
         result = run_check(options)

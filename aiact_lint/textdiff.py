@@ -7,7 +7,7 @@ same runs out as struck-through and inserted text (``word_runs``).
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 
 class Run(NamedTuple):
@@ -49,6 +49,29 @@ def word_runs(before: str, after: str) -> list[Run]:
 
 def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
+
+
+def sides(
+    before: str,
+    after: str,
+    same: Callable[[str], str],
+    removed: Callable[[str], str],
+    added: Callable[[str], str],
+) -> tuple[str, str]:
+    """The two sides of a word diff, each run rendered by its callable (reports lay them out
+    side by side: struck words on the left, inserted ones on the right)."""
+    old: list[str] = []
+    new: list[str] = []
+    for run in word_runs(before, after):
+        if run.same:
+            old.append(same(run.same))
+            new.append(same(run.same))
+            continue
+        if run.removed:
+            old.append(removed(run.removed))
+        if run.added:
+            new.append(added(run.added))
+    return " ".join(old), " ".join(new)
 
 
 def word_diff(before: str, after: str) -> str:

@@ -465,23 +465,12 @@ def _purpose_row(purpose: Any) -> list[str]:
     before, after = purpose.get("before"), purpose.get("after")
     if not isinstance(before, str) or not isinstance(after, str):
         return []
-    from aiact_lint.textdiff import word_runs
+    from aiact_lint.textdiff import sides
 
-    old: list[str] = []
-    new: list[str] = []
-    for run in word_runs(before, after):
-        if run.same:
-            old.append(e(run.same))
-            new.append(e(run.same))
-            continue
-        if run.removed:
-            old.append(f"<del>{e(run.removed)}</del>")
-        if run.added:
-            new.append(f"<ins>{e(run.added)}</ins>")
-    return [
-        f'<tr><th scope="row">Intended purpose</th><td>{" ".join(old)}</td>'
-        f"<td>{' '.join(new)}</td></tr>"
-    ]
+    old, new = sides(
+        before, after, e, lambda w: f"<del>{e(w)}</del>", lambda w: f"<ins>{e(w)}</ins>"
+    )
+    return [f'<tr><th scope="row">Intended purpose</th><td>{old}</td><td>{new}</td></tr>']
 
 
 def _change(record: Optional[Mapping[str, Any]], base: str) -> str:

@@ -83,20 +83,10 @@ def _purpose_row(purpose: Any) -> list[list[str]]:
     before, after = purpose.get("before"), purpose.get("after")
     if not isinstance(before, str) or not isinstance(after, str):
         return []
-    from aiact_lint.textdiff import word_runs
+    from aiact_lint.textdiff import sides
 
-    old: list[str] = []
-    new: list[str] = []
-    for run in word_runs(before, after):
-        if run.same:
-            old.append(cell(run.same))
-            new.append(cell(run.same))
-            continue
-        if run.removed:
-            old.append(f"~~{cell(run.removed)}~~")
-        if run.added:
-            new.append(f"**{cell(run.added)}**")
-    return [["Intended purpose", " ".join(old), " ".join(new)]]
+    old, new = sides(before, after, cell, lambda w: f"~~{cell(w)}~~", lambda w: f"**{cell(w)}**")
+    return [["Intended purpose", old, new]]
 
 
 def _change(record: Optional[Mapping[str, Any]], base: str) -> list[str]:
